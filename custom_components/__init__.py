@@ -1,0 +1,1 @@
+"""Custom components package (lets pytest import the project's integration first)."""

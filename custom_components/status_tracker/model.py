@@ -1,0 +1,400 @@
+"""The tracked data: requests, episodes, evidence and timelines, with JSON round-trips.
+
+A request stores *evidence* (facts reported by upstream services, with the time
+they were first seen) and a timeline of those facts. Its stage is derived from the
+evidence by `lifecycle.py`; the stored `state` is only a cache of that derivation
+so the previous stage is known when a new observation arrives.
+
+This module has no Home Assistant imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Final
+
+from .observations import MediaType, episode_key
+
+
+class Stage(StrEnum):
+    """Lifecycle stages, in order of progress."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    SEARCHING = "searching"
+    GRABBED = "grabbed"
+    DOWNLOADING = "downloading"
+    DOWNLOADED = "downloaded"
+    IMPORTING = "importing"
+    MATCHING = "matching"
+    AVAILABLE = "available"
+
+
+class Outcome(StrEnum):
+    """Ends of a request outside the stage order."""
+
+    DECLINED = "declined"
+    FAILED = "failed"
+    DELETED = "deleted"
+
+
+STAGE_RANK: Final = {stage: rank for rank, stage in enumerate(Stage)}
+# Every value a request's state can take, in display order.
+ALL_STATES: Final = (*(str(stage) for stage in Stage), *(str(o) for o in Outcome))
+FINISHED_STATES: Final = frozenset({Stage.AVAILABLE, *Outcome})
+
+
+class ProblemKind(StrEnum):
+    """Problems that do not change a request's stage."""
+
+    STALLED = "stalled"
+    DOWNLOAD_ERROR = "download_error"
+    NEEDS_LINK = "needs_link"
+    IMPORT_BLOCKED = "import_blocked"
+
+
+class TimelineKind(StrEnum):
+    """Facts that appear on a request's timeline."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    FAILED = "failed"
+    SEERR_AVAILABLE = "seerr_available"
+    ADDED_TO_ARR = "added_to_arr"
+    GRABBED = "grabbed"
+    IMPORTED = "imported"
+    IMPORT_BLOCKED = "import_blocked"
+    AVAILABLE = "available"
+
+
+@dataclass(slots=True)
+class Download:
+    """Live state of one download (torrent hash) as the download client reports it."""
+
+    progress: float = 0.0
+    state: str | None = None
+    speed: int = 0
+    eta: int | None = None
+    size: int | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Return True when every selected byte is on disk."""
+        return self.progress >= 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return {
+            "progress": self.progress,
+            "state": self.state,
+            "speed": self.speed,
+            "eta": self.eta,
+            "size": self.size,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Download:
+        """Build from `to_dict` output."""
+        return cls(
+            progress=data.get("progress", 0.0),
+            state=data.get("state"),
+            speed=data.get("speed", 0),
+            eta=data.get("eta"),
+            size=data.get("size"),
+        )
+
+
+@dataclass(slots=True)
+class Unit:
+    """Evidence about one playable item: a movie, or one episode of a show.
+
+    Timestamps are ISO-8601 strings (UTC) of the first time the fact was seen.
+    """
+
+    grabbed_at: str | None = None
+    download_ids: list[str] = field(default_factory=list)
+    imported_at: str | None = None
+    files: list[str] = field(default_factory=list)
+    matched_at: str | None = None
+    available_at: str | None = None
+    jellyfin_id: str | None = None
+
+    def unit_dict(self) -> dict[str, Any]:
+        """Return the evidence fields as a JSON-serialisable dict."""
+        return {
+            "grabbed_at": self.grabbed_at,
+            "download_ids": list(self.download_ids),
+            "imported_at": self.imported_at,
+            "files": list(self.files),
+            "matched_at": self.matched_at,
+            "available_at": self.available_at,
+            "jellyfin_id": self.jellyfin_id,
+        }
+
+    @staticmethod
+    def unit_kwargs(data: dict[str, Any]) -> dict[str, Any]:
+        """Return constructor arguments for the evidence fields of `data`."""
+        return {
+            "grabbed_at": data.get("grabbed_at"),
+            "download_ids": list(data.get("download_ids", ())),
+            "imported_at": data.get("imported_at"),
+            "files": list(data.get("files", ())),
+            "matched_at": data.get("matched_at"),
+            "available_at": data.get("available_at"),
+            "jellyfin_id": data.get("jellyfin_id"),
+        }
+
+    @property
+    def has_evidence(self) -> bool:
+        """Return True when anything beyond the request itself happened to this item."""
+        return bool(
+            self.grabbed_at or self.imported_at or self.matched_at or self.available_at
+        )
+
+
+@dataclass(slots=True)
+class Episode(Unit):
+    """One requested episode of a TV request, with its own evidence."""
+
+    season: int = 0
+    number: int = 0
+    title: str | None = None
+    air_date: str | None = None
+    arr_episode_id: int | None = None
+    tvdb_id: int | None = None
+    # True when the episode is in Sonarr's episode list for the series.
+    in_arr_list: bool = False
+
+    @property
+    def known_to_arr(self) -> bool:
+        """Return True when Sonarr knows this episode (listed, grabbed or imported).
+
+        Episodes known only from Jellyfin do not make up the requested set: a show
+        must not look complete because the first episode Jellyfin saw is available.
+        """
+        return self.in_arr_list or bool(self.grabbed_at or self.imported_at)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return {
+            "season": self.season,
+            "number": self.number,
+            "title": self.title,
+            "air_date": self.air_date,
+            "arr_episode_id": self.arr_episode_id,
+            "tvdb_id": self.tvdb_id,
+            "in_arr_list": self.in_arr_list,
+            **self.unit_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Episode:
+        """Build from `to_dict` output."""
+        return cls(
+            season=data["season"],
+            number=data["number"],
+            title=data.get("title"),
+            air_date=data.get("air_date"),
+            arr_episode_id=data.get("arr_episode_id"),
+            tvdb_id=data.get("tvdb_id"),
+            in_arr_list=data.get("in_arr_list", False),
+            **cls.unit_kwargs(data),
+        )
+
+
+@dataclass(slots=True)
+class Problem:
+    """Something wrong with a request that does not change its stage."""
+
+    reason: str
+    since: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return {"reason": self.reason, "since": self.since}
+
+
+@dataclass(slots=True, frozen=True)
+class TimelineEntry:
+    """One fact on a request's timeline. `key` makes recording it idempotent."""
+
+    at: str
+    kind: str
+    source: str
+    key: str
+    detail: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return {
+            "at": self.at,
+            "kind": self.kind,
+            "source": self.source,
+            "key": self.key,
+            "detail": self.detail,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TimelineEntry:
+        """Build from `to_dict` output."""
+        return cls(
+            at=data["at"],
+            kind=data["kind"],
+            source=data["source"],
+            key=data["key"],
+            detail=data.get("detail"),
+        )
+
+
+@dataclass(slots=True)
+class Request:
+    """A media request followed from Seerr (or the *arr) to Jellyfin."""
+
+    id: str
+    media_type: MediaType
+    title: str
+    created_at: str
+    year: int | None = None
+    poster_url: str | None = None
+    requested_by: str | None = None
+    seerr_request_id: int | None = None
+    tmdb_id: int | None = None
+    tvdb_id: int | None = None
+    imdb_id: str | None = None
+    arr_service: str | None = None
+    arr_instance: str | None = None
+    arr_id: int | None = None
+    jellyfin_series_id: str | None = None
+    seasons: list[int] = field(default_factory=list)
+    is_4k: bool = False
+    is_anime: bool = False
+    # Request-level evidence.
+    requested_at: str | None = None
+    approved_at: str | None = None
+    searching_at: str | None = None
+    declined_at: str | None = None
+    failed_at: str | None = None
+    seerr_available_at: str | None = None
+    deleted_at: str | None = None
+    # The movie's evidence (movies only).
+    movie: Unit = field(default_factory=Unit)
+    # Episodes by key "S01E03" (TV only).
+    episodes: dict[str, Episode] = field(default_factory=dict)
+    # True once Sonarr's full episode list for the requested seasons is known.
+    episodes_complete: bool = False
+    downloads: dict[str, Download] = field(default_factory=dict)
+    problems: dict[str, Problem] = field(default_factory=dict)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    # Cache of the derived state (a Stage or an Outcome value).
+    state: str = Stage.REQUESTED
+    updated_at: str | None = None
+    finished_at: str | None = None
+    # Idempotency keys of the facts already recorded (rebuilt from the timeline).
+    seen_keys: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    @property
+    def finished(self) -> bool:
+        """Return True when the request reached `available` or an outcome."""
+        return self.state in FINISHED_STATES
+
+    @property
+    def origin(self) -> str:
+        """Return where the request came from: "seerr" or "arr" (added directly)."""
+        return "seerr" if self.seerr_request_id is not None else "arr"
+
+    @property
+    def has_progress_evidence(self) -> bool:
+        """Return True when anything happened after the request was approved."""
+        if self.media_type is MediaType.MOVIE:
+            return self.movie.has_evidence
+        return any(episode.has_evidence for episode in self.episodes.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return {
+            "id": self.id,
+            "media_type": str(self.media_type),
+            "title": self.title,
+            "created_at": self.created_at,
+            "year": self.year,
+            "poster_url": self.poster_url,
+            "requested_by": self.requested_by,
+            "seerr_request_id": self.seerr_request_id,
+            "tmdb_id": self.tmdb_id,
+            "tvdb_id": self.tvdb_id,
+            "imdb_id": self.imdb_id,
+            "arr_service": self.arr_service,
+            "arr_instance": self.arr_instance,
+            "arr_id": self.arr_id,
+            "jellyfin_series_id": self.jellyfin_series_id,
+            "seasons": list(self.seasons),
+            "is_4k": self.is_4k,
+            "is_anime": self.is_anime,
+            "requested_at": self.requested_at,
+            "approved_at": self.approved_at,
+            "searching_at": self.searching_at,
+            "declined_at": self.declined_at,
+            "failed_at": self.failed_at,
+            "seerr_available_at": self.seerr_available_at,
+            "deleted_at": self.deleted_at,
+            "movie": self.movie.unit_dict(),
+            "episodes": [episode.to_dict() for episode in self.episodes.values()],
+            "episodes_complete": self.episodes_complete,
+            "downloads": {h: d.to_dict() for h, d in self.downloads.items()},
+            "problems": {k: p.to_dict() for k, p in self.problems.items()},
+            "timeline": [entry.to_dict() for entry in self.timeline],
+            "state": self.state,
+            "updated_at": self.updated_at,
+            "finished_at": self.finished_at,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Request:
+        """Build from `to_dict` output."""
+        episodes = (Episode.from_dict(item) for item in data.get("episodes", ()))
+        timeline = [TimelineEntry.from_dict(item) for item in data.get("timeline", ())]
+        return cls(
+            id=data["id"],
+            media_type=MediaType(data["media_type"]),
+            title=data["title"],
+            created_at=data["created_at"],
+            year=data.get("year"),
+            poster_url=data.get("poster_url"),
+            requested_by=data.get("requested_by"),
+            seerr_request_id=data.get("seerr_request_id"),
+            tmdb_id=data.get("tmdb_id"),
+            tvdb_id=data.get("tvdb_id"),
+            imdb_id=data.get("imdb_id"),
+            arr_service=data.get("arr_service"),
+            arr_instance=data.get("arr_instance"),
+            arr_id=data.get("arr_id"),
+            jellyfin_series_id=data.get("jellyfin_series_id"),
+            seasons=list(data.get("seasons", ())),
+            is_4k=data.get("is_4k", False),
+            is_anime=data.get("is_anime", False),
+            requested_at=data.get("requested_at"),
+            approved_at=data.get("approved_at"),
+            searching_at=data.get("searching_at"),
+            declined_at=data.get("declined_at"),
+            failed_at=data.get("failed_at"),
+            seerr_available_at=data.get("seerr_available_at"),
+            deleted_at=data.get("deleted_at"),
+            movie=Unit(**Unit.unit_kwargs(data.get("movie", {}))),
+            episodes={episode_key(ep.season, ep.number): ep for ep in episodes},
+            episodes_complete=data.get("episodes_complete", False),
+            downloads={
+                h: Download.from_dict(d) for h, d in data.get("downloads", {}).items()
+            },
+            problems={
+                k: Problem(reason=p["reason"], since=p["since"])
+                for k, p in data.get("problems", {}).items()
+            },
+            timeline=timeline,
+            state=data.get("state", Stage.REQUESTED),
+            updated_at=data.get("updated_at"),
+            finished_at=data.get("finished_at"),
+            seen_keys={entry.key for entry in timeline},
+        )
+

@@ -1,0 +1,943 @@
+"""The tracker: owns every request and the correlation indexes.
+
+`Tracker.apply(observation)` finds (or creates) the request an observation is
+about, records the new evidence once (idempotent by event key), re-derives the
+request's state and reports what changed. Observations that match nothing yet
+and cannot start a request (a Jellyfin item, a "series added") are kept for a
+while as orphans and replayed when a matching request appears, so the final
+state does not depend on the order in which events arrived.
+
+This module has no Home Assistant imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import logging
+from typing import Any, Final
+from uuid import uuid4
+
+from .correlation import (
+    CorrelationIndex,
+    IndexKey,
+    external_id_keys,
+    int_or_none,
+    media_keys,
+    observation_keys,
+)
+from .lifecycle import derive_state, in_requested_seasons
+from .model import (
+    FINISHED_STATES,
+    Episode,
+    Outcome,
+    Problem,
+    ProblemKind,
+    Request,
+    TimelineEntry,
+    TimelineKind,
+    Unit,
+)
+from .observations import (
+    ArrFileDeleted,
+    ArrGrab,
+    ArrImport,
+    ArrImportBlocked,
+    ArrMediaAdded,
+    ArrMediaDeleted,
+    EpisodeRef,
+    Ignored,
+    JellyfinEvent,
+    JellyfinItem,
+    MediaRef,
+    MediaType,
+    Observation,
+    SeerrEvent,
+    SeerrNotification,
+    SeriesEpisodes,
+    episode_key,
+)
+from .serialize import observation_from_dict, observation_to_dict
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_MAX_ORPHANS: Final = 500
+DEFAULT_ORPHAN_TTL: Final = timedelta(hours=48)
+
+_SEERR_TIMELINE: Final = {
+    SeerrEvent.PENDING: TimelineKind.REQUESTED,
+    SeerrEvent.APPROVED: TimelineKind.APPROVED,
+    SeerrEvent.AUTO_APPROVED: TimelineKind.APPROVED,
+    SeerrEvent.DECLINED: TimelineKind.DECLINED,
+    SeerrEvent.FAILED: TimelineKind.FAILED,
+    SeerrEvent.AVAILABLE: TimelineKind.SEERR_AVAILABLE,
+}
+
+
+def new_request_id() -> str:
+    """Return a new random request id (12 hex digits)."""
+    return uuid4().hex[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class StageChange:
+    """A request's state changed (`previous` is None for a new request)."""
+
+    request_id: str
+    previous: str | None
+    current: str
+
+
+@dataclass(slots=True)
+class TrackerUpdate:
+    """What one call changed, for the entities, events and the store."""
+
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    stage_changes: list[StageChange] = field(default_factory=list)
+    orphaned: bool = False
+
+    def __bool__(self) -> bool:
+        """Return True when anything (including the orphan buffer) changed."""
+        return bool(self.changed or self.orphaned)
+
+    def extend(self, other: TrackerUpdate) -> None:
+        """Add another update's changes to this one."""
+        self.created.extend(other.created)
+        self.changed.extend(i for i in other.changed if i not in self.changed)
+        self.stage_changes.extend(other.stage_changes)
+        self.orphaned = self.orphaned or other.orphaned
+
+
+@dataclass(slots=True)
+class Orphan:
+    """An observation that matched no request yet, kept for a later match."""
+
+    observation: Observation
+    received_at: datetime
+    keys: frozenset[IndexKey]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict."""
+        return {
+            "observation": observation_to_dict(self.observation),
+            "received_at": self.received_at.isoformat(),
+        }
+
+
+@dataclass(slots=True)
+class _Touched:
+    """Requests one observation changed, in order, and which ones it created."""
+
+    ids: list[str] = field(default_factory=list)
+    created: set[str] = field(default_factory=set)
+
+    def add(self, request: Request, *, created: bool = False) -> None:
+        if request.id not in self.ids:
+            self.ids.append(request.id)
+        if created:
+            self.created.add(request.id)
+
+
+class Tracker:
+    """All requests of one hub, their indexes and the orphan buffer."""
+
+    def __init__(
+        self,
+        *,
+        now: Callable[[], datetime],
+        new_id: Callable[[], str] | None = None,
+        trust_seerr_available: bool = False,
+        max_orphans: int = DEFAULT_MAX_ORPHANS,
+        orphan_ttl: timedelta = DEFAULT_ORPHAN_TTL,
+    ) -> None:
+        """Create an empty tracker; `now` must return an aware UTC datetime."""
+        self._now = now
+        # Looked up at call time so tests can make ids predictable.
+        self._new_id = new_id or (lambda: new_request_id())
+        self.trust_seerr_available = trust_seerr_available
+        self._max_orphans = max_orphans
+        self._orphan_ttl = orphan_ttl
+        self._requests: dict[str, Request] = {}
+        # Ids of unfinished requests, and of finished ones not yet forgotten by
+        # `forget_finished_before`: what entities and summaries look at, kept
+        # apart so they never scan the whole history.
+        self._active: set[str] = set()
+        self._recent: dict[str, str] = {}
+        self._index = CorrelationIndex()
+        self._orphans: list[Orphan] = []
+
+    # ------------------------------------------------------------------ access
+
+    @property
+    def requests(self) -> dict[str, Request]:
+        """Return every stored request by id (do not mutate)."""
+        return self._requests
+
+    @property
+    def orphans(self) -> list[Orphan]:
+        """Return the observations waiting for a matching request."""
+        return self._orphans
+
+    def is_listed(self, request_id: str) -> bool:
+        """Return True for active and recently finished requests."""
+        return request_id in self._active or request_id in self._recent
+
+    def knows(self, key: IndexKey) -> bool:
+        """Return True when some request is indexed under `key`."""
+        return bool(self._index.lookup([key]))
+
+    def get(self, request_id: str) -> Request | None:
+        """Return one request."""
+        return self._requests.get(request_id)
+
+    def active(self) -> Iterator[Request]:
+        """Return requests that are not finished."""
+        return (self._requests[i] for i in list(self._active))
+
+    def recently_finished(self) -> Iterator[Request]:
+        """Return finished requests not yet forgotten by `forget_finished_before`."""
+        return (self._requests[i] for i in list(self._recent))
+
+    def forget_finished_before(self, cutoff: datetime) -> list[str]:
+        """Stop listing requests finished before `cutoff`; return their ids."""
+        limit = cutoff.isoformat()
+        gone = [i for i, finished_at in self._recent.items() if finished_at < limit]
+        for request_id in gone:
+            del self._recent[request_id]
+        return gone
+
+    def needs_episode_list(self) -> list[Request]:
+        """Return active TV requests whose Sonarr episode list has not been read."""
+        return [
+            request
+            for request in self.active()
+            if request.media_type is MediaType.TV
+            and request.arr_instance is not None
+            and request.arr_id is not None
+            and not request.episodes_complete
+        ]
+
+    # ------------------------------------------------------------ persistence
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Replace the content with what `to_dict` produced."""
+        self._requests.clear()
+        self._index.clear()
+        self._active.clear()
+        self._recent.clear()
+        for item in data.get("requests", ()):
+            request = Request.from_dict(item)
+            self._requests[request.id] = request
+            self._index.update(request)
+            self._track_finished(request)
+        self._orphans = []
+        for item in data.get("orphans", ()):
+            observation = observation_from_dict(item["observation"])
+            if observation is not None:
+                self._orphans.append(
+                    Orphan(
+                        observation=observation,
+                        received_at=datetime.fromisoformat(item["received_at"]),
+                        keys=observation_keys(observation),
+                    )
+                )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return everything that must survive a restart."""
+        return {
+            "requests": [request.to_dict() for request in self._requests.values()],
+            "orphans": [orphan.to_dict() for orphan in self._orphans],
+        }
+
+    def prune(self, history_size: int) -> list[str]:
+        """Forget the oldest finished requests beyond `history_size`."""
+        if len(self._requests) - len(self._active) <= history_size:
+            return []
+        finished = [r for r in self._requests.values() if r.finished]
+        excess = len(finished) - history_size
+        if excess <= 0:
+            return []
+        finished.sort(key=lambda r: r.finished_at or r.created_at)
+        removed = [request.id for request in finished[:excess]]
+        for request_id in removed:
+            self._index.remove(request_id)
+            self._recent.pop(request_id, None)
+            del self._requests[request_id]
+        return removed
+
+    # ------------------------------------------------------------------ apply
+
+    def apply(
+        self, observation: Observation, *, at: datetime | None = None
+    ) -> TrackerUpdate:
+        """Record one observation and return what changed."""
+        when = at or self._now()
+        touched = _Touched()
+        orphan = False
+        match observation:
+            case SeerrNotification():
+                self._apply_seerr(observation, when, touched)
+            case ArrGrab():
+                self._apply_grab(observation, when, touched)
+            case ArrImport():
+                self._apply_import(observation, when, touched)
+            case ArrMediaAdded():
+                orphan = not self._apply_media_added(observation, when, touched)
+            case ArrImportBlocked():
+                orphan = not self._apply_import_blocked(observation, when, touched)
+            case JellyfinItem():
+                orphan = not self._apply_jellyfin(observation, when, touched)
+            case SeriesEpisodes():
+                self._apply_series_episodes(observation, touched)
+            case ArrMediaDeleted() | ArrFileDeleted() | Ignored():
+                # Deletions are handled by the deletion feature; Ignored carries nothing.
+                pass
+        update = self._settle(touched, when)
+        if orphan:
+            self._add_orphan(observation, when)
+            update.orphaned = True
+        return update
+
+    def refresh(self) -> TrackerUpdate:
+        """Re-derive active requests (air dates pass) and expire old orphans."""
+        when = self._now()
+        touched = _Touched()
+        for request in list(self.active()):
+            touched.add(request)
+        update = self._settle(touched, when, only_if_state_changes=True)
+        before = len(self._orphans)
+        self._expire_orphans(when)
+        update.orphaned = len(self._orphans) != before
+        return update
+
+    # ---------------------------------------------------------------- seerr
+
+    def _apply_seerr(
+        self, obs: SeerrNotification, when: datetime, touched: _Touched
+    ) -> None:
+        request: Request | None = None
+        if obs.request_id is not None:
+            request = self._first(self._lookup([("seerr", obs.request_id)]))
+        if request is None:
+            # An *arr event may have arrived first and started the request.
+            request = self._find(
+                media_keys(obs.media),
+                obs.media.media_type,
+                obs.seasons,
+                only=lambda r: r.seerr_request_id is None,
+                late=lambda r: True,
+            )
+        created = request is None
+        if request is None:
+            request = self._create(obs.media, when)
+        key = f"seerr:{obs.request_id or _media_label(obs.media)}:{obs.event}"
+        at = when.isoformat()
+        if not self._record(
+            request,
+            key=key,
+            kind=_SEERR_TIMELINE[obs.event],
+            source="seerr",
+            at=at,
+            detail="automatically" if obs.event is SeerrEvent.AUTO_APPROVED else None,
+        ):
+            return
+        request.seerr_request_id = request.seerr_request_id or obs.request_id
+        request.requested_by = obs.requested_by or request.requested_by
+        request.is_4k = request.is_4k or obs.is_4k
+        request.seasons = sorted(set(request.seasons) | set(obs.seasons))
+        # Seerr's TMDB title and poster win over the *arr's, whatever the order.
+        request.title = obs.media.title or request.title
+        request.poster_url = obs.media.poster_url or request.poster_url
+        _fill_media(request, obs.media)
+        match obs.event:
+            case SeerrEvent.PENDING:
+                request.requested_at = request.requested_at or at
+            case SeerrEvent.APPROVED | SeerrEvent.AUTO_APPROVED:
+                request.requested_at = request.requested_at or at
+                request.approved_at = request.approved_at or at
+            case SeerrEvent.DECLINED:
+                request.declined_at = request.declined_at or at
+            case SeerrEvent.FAILED:
+                request.failed_at = request.failed_at or at
+            case SeerrEvent.AVAILABLE:
+                request.seerr_available_at = request.seerr_available_at or at
+        touched.add(request, created=created)
+
+    # ------------------------------------------------------------------ arr
+
+    def _match_arr(
+        self,
+        media: MediaRef,
+        instance_id: str,
+        download_id: str | None,
+        episodes: tuple[EpisodeRef, ...],
+        *,
+        late: Callable[[Request], bool],
+    ) -> Request | None:
+        """Find the request an *arr event is about (same download first)."""
+        seasons = _seasons_of(episodes)
+        if download_id and (
+            request := self._find(
+                [("hash", download_id)], media.media_type, seasons, late=lambda r: True
+            )
+        ):
+            return request
+        return self._find(
+            media_keys(media, instance_id),
+            media.media_type,
+            seasons,
+            only=lambda r: r.arr_instance in (None, instance_id),
+            late=late,
+        )
+
+    def _create_for_arr(
+        self, media: MediaRef, episodes: tuple[EpisodeRef, ...], when: datetime
+    ) -> Request:
+        """Start a request for media nobody requested through Seerr."""
+        request = self._create(media, when)
+        request.seasons = sorted(_seasons_of(episodes))
+        return request
+
+    def _apply_grab(self, obs: ArrGrab, when: datetime, touched: _Touched) -> None:
+        request = self._match_arr(
+            obs.media,
+            obs.instance_id,
+            obs.download_id,
+            obs.episodes,
+            late=lambda r: _lacks(r, obs.episodes, "grabbed_at"),
+        )
+        created = request is None
+        if request is None:
+            request = self._create_for_arr(obs.media, obs.episodes, when)
+        at = when.isoformat()
+        ident = obs.download_id or _episodes_label(obs.episodes) or "movie"
+        if not self._record(
+            request,
+            key=f"{obs.service}:{obs.instance_id}:grab:{ident}",
+            kind=TimelineKind.GRABBED,
+            source=str(obs.service),
+            at=at,
+            detail=obs.release_title,
+        ):
+            return
+        self._link_arr(request, obs.service, obs.instance_id, obs.media)
+        for unit in self._units_for(request, obs.episodes):
+            unit.grabbed_at = unit.grabbed_at or at
+            _add_unique(unit.download_ids, obs.download_id)
+        touched.add(request, created=created)
+
+    def _apply_import(self, obs: ArrImport, when: datetime, touched: _Touched) -> None:
+        request = self._match_arr(
+            obs.media,
+            obs.instance_id,
+            obs.download_id,
+            obs.episodes,
+            late=lambda r: _lacks(r, obs.episodes, "imported_at"),
+        )
+        created = request is None
+        if request is None:
+            if obs.is_upgrade:
+                # A better copy of something already finished: not a new request.
+                return
+            request = self._create_for_arr(obs.media, obs.episodes, when)
+        at = when.isoformat()
+        recorded = False
+        for imported in _import_groups(obs):
+            ident, episodes, paths, detail = imported
+            if not self._record(
+                request,
+                key=f"{obs.service}:{obs.instance_id}:import:{ident}",
+                kind=TimelineKind.IMPORTED,
+                source=str(obs.service),
+                at=at,
+                detail=detail,
+            ):
+                continue
+            recorded = True
+            for unit in self._units_for(request, episodes):
+                unit.imported_at = unit.imported_at or at
+                _add_unique(unit.download_ids, obs.download_id)
+                for path in paths:
+                    _add_unique(unit.files, path)
+        if not recorded:
+            return
+        self._link_arr(request, obs.service, obs.instance_id, obs.media)
+        request.problems.pop(ProblemKind.IMPORT_BLOCKED, None)
+        touched.add(request, created=created)
+
+    def _apply_media_added(
+        self, obs: ArrMediaAdded, when: datetime, touched: _Touched
+    ) -> bool:
+        request = self._match_arr(
+            obs.media,
+            obs.instance_id,
+            None,
+            (),
+            late=lambda r: r.searching_at is None,
+        )
+        if request is None:
+            return False
+        at = when.isoformat()
+        if self._record(
+            request,
+            key=f"{obs.service}:{obs.instance_id}:added:{obs.media.arr_id}",
+            kind=TimelineKind.ADDED_TO_ARR,
+            source=str(obs.service),
+            at=at,
+        ):
+            self._link_arr(request, obs.service, obs.instance_id, obs.media)
+            request.searching_at = request.searching_at or at
+            touched.add(request)
+        return True
+
+    def _apply_import_blocked(
+        self, obs: ArrImportBlocked, when: datetime, touched: _Touched
+    ) -> bool:
+        request = self._match_arr(
+            obs.media,
+            obs.instance_id,
+            obs.download_id,
+            obs.episodes,
+            late=lambda r: _lacks(r, obs.episodes, "imported_at"),
+        )
+        if request is None:
+            return False
+        at = when.isoformat()
+        if self._record(
+            request,
+            key=f"{obs.service}:{obs.instance_id}:blocked:{obs.download_id}",
+            kind=TimelineKind.IMPORT_BLOCKED,
+            source=str(obs.service),
+            at=at,
+            detail=obs.reason,
+        ):
+            self._link_arr(request, obs.service, obs.instance_id, obs.media)
+            units = self._units_for(request, obs.episodes)
+            for unit in units:
+                _add_unique(unit.download_ids, obs.download_id)
+            # An import that already happened for this download wins.
+            if not any(unit.imported_at for unit in units):
+                request.problems[ProblemKind.IMPORT_BLOCKED] = Problem(
+                    reason=obs.reason, since=at
+                )
+            touched.add(request)
+        return True
+
+    def _apply_series_episodes(self, obs: SeriesEpisodes, touched: _Touched) -> None:
+        for request in self._lookup(
+            [("arr", obs.instance_id, obs.series_id)], active_only=True
+        ):
+            if request.media_type is not MediaType.TV:
+                continue
+            changed = not request.episodes_complete
+            request.episodes_complete = True
+            for ref in obs.episodes:
+                if not in_requested_seasons(request, ref.season):
+                    continue
+                episode = self._episode(request, ref.season, ref.episode)
+                changed |= _merge_episode_ref(episode, ref, listed=True)
+            if changed:
+                touched.add(request)
+
+    # -------------------------------------------------------------- jellyfin
+
+    def _apply_jellyfin(
+        self, obs: JellyfinItem, when: datetime, touched: _Touched
+    ) -> bool:
+        """Record a Jellyfin item; return False when it should wait as an orphan."""
+        if obs.event is not JellyfinEvent.ITEM_ADDED:
+            # ItemDeleted is handled by the deletion feature.
+            return True
+        match obs.item_type:
+            case "Movie":
+                return self._jellyfin_movie(obs, when, touched)
+            case "Episode":
+                return self._jellyfin_episode(obs, when, touched)
+            case "Series":
+                self._jellyfin_series(obs, touched)
+        return True
+
+    def _jellyfin_movie(
+        self, obs: JellyfinItem, when: datetime, touched: _Touched
+    ) -> bool:
+        request = self._find(
+            observation_keys(obs),
+            MediaType.MOVIE,
+            (),
+            late=lambda r: r.movie.available_at is None
+            or r.movie.jellyfin_id == obs.item_id,
+        )
+        if request is None:
+            return False
+        at = when.isoformat()
+        if self._record(
+            request,
+            key=f"jellyfin:added:{obs.item_id}",
+            kind=TimelineKind.AVAILABLE,
+            source="jellyfin",
+            at=at,
+            detail=obs.name,
+        ):
+            request.movie.available_at = request.movie.available_at or at
+            request.movie.jellyfin_id = obs.item_id
+            touched.add(request)
+        return True
+
+    def _jellyfin_episode(
+        self, obs: JellyfinItem, when: datetime, touched: _Touched
+    ) -> bool:
+        if obs.season is None or obs.episode is None:
+            return True
+        season = obs.season
+        request = self._find(
+            observation_keys(obs),
+            MediaType.TV,
+            (season,),
+            only=lambda r: in_requested_seasons(r, season),
+            late=lambda r: _jellyfin_item_is_new_to(r, obs),
+        )
+        if request is None:
+            return False
+        numbers = range(obs.episode, max(obs.episode, obs.episode_end or 0) + 1)
+        episodes = _episodes_by_tvdb(request, obs) or [
+            self._episode(request, season, number) for number in numbers
+        ]
+        at = when.isoformat()
+        if self._record(
+            request,
+            key=f"jellyfin:added:{obs.item_id}",
+            kind=TimelineKind.AVAILABLE,
+            source="jellyfin",
+            at=at,
+            detail=", ".join(episode_key(e.season, e.number) for e in episodes),
+        ):
+            for episode in episodes:
+                episode.available_at = episode.available_at or at
+                episode.jellyfin_id = obs.item_id
+            if obs.series_id:
+                request.jellyfin_series_id = request.jellyfin_series_id or obs.series_id
+            touched.add(request)
+        return True
+
+    def _jellyfin_series(self, obs: JellyfinItem, touched: _Touched) -> None:
+        """Learn the Jellyfin id of a series so its episodes match at once."""
+        keys = external_id_keys(MediaType.TV, obs.provider_ids)
+        for request in self._lookup(keys, active_only=True):
+            if request.media_type is MediaType.TV and not request.jellyfin_series_id:
+                request.jellyfin_series_id = obs.item_id
+                touched.add(request)
+
+    # --------------------------------------------------------------- helpers
+
+    def _create(self, media: MediaRef, when: datetime) -> Request:
+        request = Request(
+            id=self._new_id(),
+            media_type=media.media_type,
+            title=media.title,
+            created_at=when.isoformat(),
+        )
+        _fill_media(request, media)
+        self._requests[request.id] = request
+        return request
+
+    def _record(
+        self,
+        request: Request,
+        *,
+        key: str,
+        kind: TimelineKind,
+        source: str,
+        at: str,
+        detail: str | None = None,
+    ) -> bool:
+        """Add a timeline fact once; return False when it was already recorded."""
+        if key in request.seen_keys:
+            return False
+        request.seen_keys.add(key)
+        request.timeline.append(
+            TimelineEntry(at=at, kind=str(kind), source=source, key=key, detail=detail)
+        )
+        return True
+
+    def _link_arr(
+        self, request: Request, service: str, instance_id: str, media: MediaRef
+    ) -> None:
+        if request.arr_instance is None:
+            request.arr_service = str(service)
+            request.arr_instance = instance_id
+        if request.arr_instance == instance_id and media.arr_id is not None:
+            request.arr_id = media.arr_id
+        if media.series_type == "anime":
+            request.is_anime = True
+        _fill_media(request, media)
+
+    def _units_for(
+        self, request: Request, episodes: tuple[EpisodeRef, ...]
+    ) -> list[Unit]:
+        """Return the evidence holders an *arr event speaks about."""
+        if request.media_type is MediaType.MOVIE:
+            return [request.movie]
+        units: list[Unit] = []
+        for ref in episodes:
+            if not in_requested_seasons(request, ref.season):
+                continue
+            episode = self._episode(request, ref.season, ref.episode)
+            _merge_episode_ref(episode, ref, listed=False)
+            units.append(episode)
+        return units
+
+    @staticmethod
+    def _episode(request: Request, season: int, number: int) -> Episode:
+        key = episode_key(season, number)
+        episode = request.episodes.get(key)
+        if episode is None:
+            episode = Episode(season=season, number=number)
+            request.episodes[key] = episode
+        return episode
+
+    def _find(
+        self,
+        keys: Iterable[IndexKey],
+        media_type: MediaType,
+        seasons: Iterable[int],
+        *,
+        only: Callable[[Request], bool] = lambda r: True,
+        late: Callable[[Request], bool] | None = None,
+    ) -> Request | None:
+        """Return the request indexed under `keys` that an event is about.
+
+        Active requests come first. A finished request is chosen only when `late`
+        says the event fills a gap in its evidence (the event was merely delivered
+        late); otherwise the event starts a new cycle. Deleted requests never
+        match lifecycle events.
+        """
+        found = [
+            r
+            for r in self._lookup(keys)
+            if r.media_type is media_type and r.state != Outcome.DELETED and only(r)
+        ]
+        wanted = tuple(seasons)
+        active = self._pick([r for r in found if not r.finished], wanted)
+        if active is not None or late is None:
+            return active
+        return self._pick([r for r in found if r.finished and late(r)], wanted)
+
+    def _lookup(
+        self, keys: Iterable[IndexKey], *, active_only: bool = False
+    ) -> list[Request]:
+        """Return the requests indexed under any of `keys`."""
+        found = (self._requests[i] for i in self._index.lookup(keys))
+        return [r for r in found if not (active_only and r.finished)]
+
+    @staticmethod
+    def _first(requests: list[Request]) -> Request | None:
+        return requests[0] if requests else None
+
+    @staticmethod
+    def _pick(candidates: list[Request], seasons: Iterable[int]) -> Request | None:
+        """Pick one request: a season match first, then the newest.
+
+        Requests that list seasons none of which is concerned are not candidates:
+        a second request for other seasons of a show is a request of its own.
+        """
+        wanted = set(seasons)
+        if wanted:
+            candidates = [
+                r for r in candidates if not r.seasons or wanted & set(r.seasons)
+            ]
+        if not candidates:
+            return None
+        candidates.sort(
+            key=lambda r: (bool(wanted & set(r.seasons)), r.created_at, r.id),
+            reverse=True,
+        )
+        if len(candidates) > 1:
+            _LOGGER.debug(
+                "Several requests match (%s); using %s",
+                ", ".join(r.id for r in candidates),
+                candidates[0].id,
+            )
+        return candidates[0]
+
+    def _settle(
+        self, touched: _Touched, when: datetime, *, only_if_state_changes: bool = False
+    ) -> TrackerUpdate:
+        """Re-derive touched requests, reindex them and replay matching orphans."""
+        update = TrackerUpdate()
+        new_keys: set[IndexKey] = set()
+        at = when.isoformat()
+        for request_id in touched.ids:
+            request = self._requests[request_id]
+            created = request_id in touched.created
+            previous = request.state
+            current = derive_state(
+                request, when, trust_seerr_available=self.trust_seerr_available
+            )
+            if current == previous and not created and only_if_state_changes:
+                continue
+            if created or current != previous:
+                request.state = current
+                update.stage_changes.append(
+                    StageChange(request_id, None if created else previous, current)
+                )
+            if current in FINISHED_STATES:
+                request.finished_at = request.finished_at or at
+            else:
+                request.finished_at = None
+            self._track_finished(request)
+            request.updated_at = at
+            new_keys |= self._index.update(request)
+            if created:
+                update.created.append(request_id)
+            update.changed.append(request_id)
+        if new_keys:
+            update.extend(self._replay_orphans(new_keys))
+        return update
+
+    def _track_finished(self, request: Request) -> None:
+        """Keep the active and recently finished id sets in step with a request."""
+        if request.finished_at is None:
+            self._active.add(request.id)
+            self._recent.pop(request.id, None)
+        else:
+            self._active.discard(request.id)
+            self._recent[request.id] = request.finished_at
+
+    # ---------------------------------------------------------------- orphans
+
+    def _add_orphan(self, observation: Observation, when: datetime) -> None:
+        keys = observation_keys(observation)
+        self._orphans = [
+            o for o in self._orphans if o.observation != observation
+        ]
+        self._orphans.append(Orphan(observation, when, keys))
+        self._expire_orphans(when)
+
+    def _expire_orphans(self, when: datetime) -> None:
+        cutoff = when - self._orphan_ttl
+        kept = [o for o in self._orphans if o.received_at >= cutoff]
+        self._orphans = kept[-self._max_orphans :]
+
+    def _replay_orphans(self, new_keys: set[IndexKey]) -> TrackerUpdate:
+        """Apply orphans that the new index keys can now match."""
+        update = TrackerUpdate()
+        ready = [o for o in self._orphans if o.keys & new_keys]
+        if not ready:
+            return update
+        self._orphans = [o for o in self._orphans if not o.keys & new_keys]
+        update.orphaned = True
+        for orphan in ready:
+            update.extend(self.apply(orphan.observation, at=orphan.received_at))
+        return update
+
+
+# ------------------------------------------------------------------- helpers
+
+
+def _fill_media(request: Request, media: MediaRef) -> None:
+    """Fill ids and display fields the request does not have yet."""
+    request.tmdb_id = request.tmdb_id or media.tmdb_id
+    if media.media_type is MediaType.TV:
+        request.tvdb_id = request.tvdb_id or media.tvdb_id
+    request.imdb_id = request.imdb_id or media.imdb_id
+    request.year = request.year or media.year
+    request.poster_url = request.poster_url or media.poster_url
+    request.title = request.title or media.title
+
+
+def _merge_episode_ref(episode: Episode, ref: EpisodeRef, *, listed: bool) -> bool:
+    """Copy what an *arr says about an episode; return True if anything changed."""
+    before = (
+        episode.title,
+        episode.air_date,
+        episode.arr_episode_id,
+        episode.tvdb_id,
+        episode.in_arr_list,
+    )
+    episode.title = ref.title or episode.title
+    episode.air_date = ref.air_date or episode.air_date
+    episode.arr_episode_id = ref.arr_episode_id or episode.arr_episode_id
+    episode.tvdb_id = ref.tvdb_id or episode.tvdb_id
+    episode.in_arr_list = episode.in_arr_list or listed
+    return before != (
+        episode.title,
+        episode.air_date,
+        episode.arr_episode_id,
+        episode.tvdb_id,
+        episode.in_arr_list,
+    )
+
+
+def _import_groups(
+    obs: ArrImport,
+) -> Iterator[tuple[str, tuple[EpisodeRef, ...], list[str], str | None]]:
+    """Split an import into recordable facts: (key part, episodes, paths, detail)."""
+    if obs.import_complete:
+        paths = [f.path for f in obs.files]
+        ident = obs.download_id or "|".join(paths)
+        yield (
+            f"complete:{ident}",
+            obs.episodes,
+            paths,
+            f"{len(paths)} files",
+        )
+        return
+    for imported in obs.files:
+        episodes = imported.episodes or obs.episodes
+        ident = str(imported.file_id) if imported.file_id is not None else imported.path
+        detail = _episodes_label(episodes) or imported.path.rsplit("/", 1)[-1]
+        yield (f"file:{ident}", episodes, [imported.path], detail)
+
+
+def _episodes_by_tvdb(request: Request, obs: JellyfinItem) -> list[Episode]:
+    """Return the request's episode with the item's episode TVDB id, if any.
+
+    Jellyfin and Sonarr can number episodes differently (absolute or scene
+    numbering); the episode's own TVDB id is exact where numbers are not.
+    """
+    tvdb = int_or_none(obs.provider_ids.get("tvdb"))
+    if tvdb is None or obs.episode_end not in (None, obs.episode):
+        return []
+    return [e for e in request.episodes.values() if e.tvdb_id == tvdb]
+
+
+def _lacks(request: Request, episodes: tuple[EpisodeRef, ...], evidence: str) -> bool:
+    """Return True when the request has no `evidence` yet for the event's items."""
+    if request.media_type is MediaType.MOVIE:
+        return getattr(request.movie, evidence) is None
+    return any(
+        (episode := request.episodes.get(ref.key)) is None
+        or getattr(episode, evidence) is None
+        for ref in episodes
+        if in_requested_seasons(request, ref.season)
+    )
+
+
+def _jellyfin_item_is_new_to(request: Request, obs: JellyfinItem) -> bool:
+    """Return True when a finished request lacks this Jellyfin episode."""
+    if obs.season is None or obs.episode is None:
+        return False
+    episode = request.episodes.get(episode_key(obs.season, obs.episode))
+    return episode is None or episode.available_at is None or (
+        episode.jellyfin_id == obs.item_id
+    )
+
+
+def _seasons_of(episodes: Iterable[EpisodeRef]) -> set[int]:
+    return {episode.season for episode in episodes}
+
+
+def _episodes_label(episodes: Iterable[EpisodeRef]) -> str:
+    return ", ".join(episode.key for episode in episodes)
+
+
+def _media_label(media: MediaRef) -> str:
+    return f"{media.media_type}:{media.tmdb_id or media.tvdb_id or media.title}"
+
+
+def _add_unique(items: list[str], value: str | None) -> None:
+    if value and value not in items:
+        items.append(value)
+

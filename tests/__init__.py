@@ -1,0 +1,1 @@
+"""Tests for the Status Tracker integration."""

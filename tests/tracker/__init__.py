@@ -1,0 +1,1 @@
+"""Tests of the pure lifecycle model and tracker (no Home Assistant)."""

@@ -1,0 +1,114 @@
+"""Drive a Tracker the way the integration does, without Home Assistant.
+
+The integration resolves a Jellyfin episode's series through Jellyfin's API and
+reads Sonarr's episode list once a TV request is linked to a Sonarr series; the
+harness does the same from fixtures so flows can be replayed in any order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+import itertools
+from typing import Any
+
+from custom_components.status_tracker.model import Request
+from custom_components.status_tracker.observations import (
+    EpisodeRef,
+    JellyfinItem,
+    Observation,
+    SeriesEpisodes,
+)
+from custom_components.status_tracker.parsers import parse_webhook
+from custom_components.status_tracker.tracker import Tracker, TrackerUpdate
+
+from ..flows import SHOW_JELLYFIN_ID, Step, sonarr_episode_list
+
+NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+INSTANCE = "sonarr-or-radarr-subentry"
+SERIES_PROVIDER_IDS = {
+    SHOW_JELLYFIN_ID: {"tvdb": "81189", "tmdb": "1396", "imdb": "tt0903747"}
+}
+
+
+def episode_refs(resources: list[dict[str, Any]]) -> tuple[EpisodeRef, ...]:
+    """Convert Sonarr episode resources the way the Sonarr client does."""
+    return tuple(
+        EpisodeRef(
+            season=item["seasonNumber"],
+            episode=item["episodeNumber"],
+            title=item.get("title"),
+            air_date=item.get("airDateUtc") or item.get("airDate"),
+            arr_episode_id=item["id"],
+            tvdb_id=item.get("tvdbId") or None,
+        )
+        for item in resources
+    )
+
+
+class Harness:
+    """A tracker plus the integration's follow-up lookups."""
+
+    def __init__(self, *, now: datetime = NOW) -> None:
+        counter = itertools.count(1)
+        self.now = now
+        self.tracker = Tracker(now=lambda: self.now, new_id=lambda: f"r{next(counter)}")
+        self.updates: list[TrackerUpdate] = []
+
+    def observe(self, observation: Observation) -> TrackerUpdate:
+        update = self.tracker.apply(observation)
+        self.updates.append(update)
+        for request in self.tracker.needs_episode_list():
+            assert request.arr_instance is not None and request.arr_id is not None
+            self.updates.append(
+                self.tracker.apply(
+                    SeriesEpisodes(
+                        instance_id=request.arr_instance,
+                        series_id=request.arr_id,
+                        episodes=episode_refs(sonarr_episode_list()),
+                    )
+                )
+            )
+        return update
+
+    def post(self, service: str, body: dict[str, Any]) -> TrackerUpdate:
+        observation = parse_webhook(service, body, INSTANCE)
+        if isinstance(observation, JellyfinItem) and observation.series_id:
+            observation = replace(
+                observation,
+                series_provider_ids=SERIES_PROVIDER_IDS.get(observation.series_id),
+            )
+        return self.observe(observation)
+
+    def play(self, steps: list[Step]) -> None:
+        for service, body in steps:
+            self.post(service, body)
+
+    def only(self) -> Request:
+        requests = list(self.tracker.requests.values())
+        assert len(requests) == 1, [r.to_dict() for r in requests]
+        return requests[0]
+
+
+def comparable(request: Request) -> dict[str, Any]:
+    """Return a request's stored form without what legitimately depends on order.
+
+    Ids are allocated in arrival order and lists of facts are kept in arrival
+    order; everything else (stage, evidence, timeline content) must match.
+    """
+    data = request.to_dict()
+    data.pop("id")
+    data["timeline"] = sorted(
+        (e["kind"], e["source"], e["key"], e["detail"]) for e in data["timeline"]
+    )
+    data["episodes"] = sorted(
+        (
+            {**e, "download_ids": sorted(e["download_ids"]), "files": sorted(e["files"])}
+            for e in data["episodes"]
+        ),
+        key=lambda e: (e["season"], e["number"]),
+    )
+    movie = data["movie"]
+    movie["download_ids"] = sorted(movie["download_ids"])
+    movie["files"] = sorted(movie["files"])
+    return data
