@@ -1,0 +1,31 @@
+"""Small async clients for the upstream services of a media stack.
+
+This package depends on aiohttp and the standard library only (no Home Assistant),
+so it can be tested and reused on its own. Callers pass in the aiohttp session.
+"""
+
+from __future__ import annotations
+
+from .arr import ArrClient, ArrSystemStatus, RadarrClient, SonarrClient
+from .client import DEFAULT_TIMEOUT, ServiceClient, normalize_url
+from .errors import CannotConnect, InvalidAuth, ServiceError, UnexpectedResponse
+from .jellyfin import JellyfinClient, JellyfinSystemInfo
+from .seerr import SeerrClient, SeerrStatus
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ArrClient",
+    "ArrSystemStatus",
+    "CannotConnect",
+    "InvalidAuth",
+    "JellyfinClient",
+    "JellyfinSystemInfo",
+    "RadarrClient",
+    "SeerrClient",
+    "SeerrStatus",
+    "ServiceClient",
+    "ServiceError",
+    "SonarrClient",
+    "UnexpectedResponse",
+    "normalize_url",
+]

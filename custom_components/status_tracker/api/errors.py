@@ -1,0 +1,23 @@
+"""Errors raised by the upstream service clients.
+
+Messages never contain credentials: clients send keys in headers only and build
+messages from the service name, host and request path.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base class for every error an upstream client raises."""
+
+
+class CannotConnect(ServiceError):
+    """The service could not be reached (network error, TLS error or timeout)."""
+
+
+class InvalidAuth(ServiceError):
+    """The service refused the credentials (HTTP 401 or 403)."""
+
+
+class UnexpectedResponse(ServiceError):
+    """The service answered, but not with what the client expected."""

@@ -1,0 +1,1 @@
+"""Tests for the upstream service clients."""
