@@ -1,0 +1,63 @@
+"""Status Tracker: follow media requests from Seerr to Jellyfin."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from .const import DOMAIN
+from .hub import StatusTrackerConfigEntry, StatusTrackerHub
+from .store import RequestStore
+from .webhook import async_register_webhooks
+
+PLATFORMS: Final = [Platform.EVENT, Platform.SENSOR]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Set up the integration (actions are registered here by later features)."""
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: StatusTrackerConfigEntry) -> bool:
+    """Load a hub: stored requests, entities, then the webhooks that feed them."""
+    hub = StatusTrackerHub(hass, entry)
+    await hub.async_setup()
+    entry.runtime_data = hub
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Webhooks only after the entities exist, so no change goes unseen.
+    unregister_webhooks = async_register_webhooks(hass, entry, hub)
+    hub.unregister_webhooks = unregister_webhooks
+    entry.async_on_unload(unregister_webhooks)
+    hub.async_start()
+    # Adding, changing or removing a service (subentry) or an option reloads.
+    entry.async_on_unload(entry.add_update_listener(_async_reload))
+    return True
+
+
+async def async_unload_entry(
+    hass: HomeAssistant, entry: StatusTrackerConfigEntry
+) -> bool:
+    """Unload a hub and write its data now."""
+    # Stop taking webhooks first so nothing arrives after the final write.
+    entry.runtime_data.unregister_webhooks()
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.async_shutdown()
+    return unloaded
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: StatusTrackerConfigEntry
+) -> None:
+    """Delete the hub's stored requests when the hub is removed."""
+    await RequestStore(hass, entry.entry_id).async_remove()
+
+
+async def _async_reload(hass: HomeAssistant, entry: StatusTrackerConfigEntry) -> None:
+    await hass.config_entries.async_reload(entry.entry_id)

@@ -1,0 +1,313 @@
+"""Sensors: one per tracked request, plus counts per stage group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_time_change
+from homeassistant.util import dt as dt_util
+
+from .entity import StatusTrackerEntity
+from .hub import (
+    StatusTrackerConfigEntry,
+    StatusTrackerHub,
+    signal_changed,
+    signal_removed,
+)
+from .lifecycle import download_progress, episode_summary
+from .model import ALL_STATES, Request, Stage
+from .observations import MediaType
+
+# Entities are pushed by the hub; nothing polls.
+PARALLEL_UPDATES = 0
+
+REQUEST_KEY_PREFIX: Final = "request_"
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: StatusTrackerConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up the summary sensors and one sensor per visible request."""
+    hub = entry.runtime_data
+    async_add_entities(
+        SummarySensor(hub, description) for description in SUMMARY_SENSORS
+    )
+    RequestSensorManager(hass, hub, async_add_entities).async_setup()
+
+
+def request_name(request: Request) -> str:
+    """Return the display name: "Title (1999)", "Title S1" or "Title S1-3"."""
+    if request.media_type is MediaType.TV and request.seasons:
+        return f"{request.title} {_season_span(request.seasons)}"
+    if request.year:
+        return f"{request.title} ({request.year})"
+    return request.title
+
+
+def _season_span(seasons: list[int]) -> str:
+    first, last = seasons[0], seasons[-1]
+    if len(seasons) == 1:
+        return f"S{first}"
+    if seasons == list(range(first, last + 1)):
+        return f"S{first}-{last}"
+    return "S" + ",".join(str(season) for season in seasons)
+
+
+class RequestSensorManager:
+    """Add request sensors as requests appear and remove them when they go."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        hub: StatusTrackerHub,
+        add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Create the manager."""
+        self._hass = hass
+        self._hub = hub
+        self._add_entities = add_entities
+        self._entities: dict[str, RequestSensor] = {}
+
+    @callback
+    def async_setup(self) -> None:
+        """Create entities for visible requests and follow changes."""
+        entry = self._hub.entry
+        self._remove_stale_registry_entries()
+        self._changed([request.id for request in self._hub.visible_requests()])
+        entry.async_on_unload(
+            async_dispatcher_connect(
+                self._hass, signal_changed(entry.entry_id), self._changed
+            )
+        )
+        entry.async_on_unload(
+            async_dispatcher_connect(
+                self._hass, signal_removed(entry.entry_id), self._removed
+            )
+        )
+
+    @callback
+    def _changed(self, request_ids: list[str]) -> None:
+        new: list[RequestSensor] = []
+        for request_id in request_ids:
+            entity = self._entities.get(request_id)
+            if entity is not None:
+                entity.async_refresh()
+            elif self._hub.tracker.is_listed(request_id):
+                entity = RequestSensor(self._hub, request_id, self._forget)
+                self._entities[request_id] = entity
+                new.append(entity)
+        if new:
+            self._add_entities(new)
+
+    @callback
+    def _removed(self, request_ids: list[str]) -> None:
+        registry = er.async_get(self._hass)
+        for request_id in request_ids:
+            entity = self._entities.pop(request_id, None)
+            if entity is not None and entity.registry_entry is not None:
+                registry.async_remove(entity.entity_id)
+
+    @callback
+    def _forget(self, request_id: str) -> None:
+        self._entities.pop(request_id, None)
+
+    def _remove_stale_registry_entries(self) -> None:
+        """Remove registry entries of requests that no longer have an entity."""
+        registry = er.async_get(self._hass)
+        entry_id = self._hub.entry.entry_id
+        prefix = f"{entry_id}_{REQUEST_KEY_PREFIX}"
+        for entity_entry in er.async_entries_for_config_entry(registry, entry_id):
+            unique_id = entity_entry.unique_id
+            if unique_id.startswith(prefix) and not self._hub.tracker.is_listed(
+                unique_id.removeprefix(prefix)
+            ):
+                registry.async_remove(entity_entry.entity_id)
+
+
+class RequestSensor(StatusTrackerEntity, SensorEntity):
+    """The stage of one media request."""
+
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_options = list(ALL_STATES)
+    _attr_translation_key = "request"
+    # Progress ticks would bloat the recorder; the stage itself is recorded.
+    _unrecorded_attributes = frozenset({"progress", "download_speed", "eta"})
+
+    def __init__(
+        self,
+        hub: StatusTrackerHub,
+        request_id: str,
+        on_remove: Callable[[str], None],
+    ) -> None:
+        """Create the sensor of a request."""
+        super().__init__(hub, f"{REQUEST_KEY_PREFIX}{request_id}")
+        self._request_id = request_id
+        self._forget_me = on_remove
+        self._attr_name = request_name(self._request)
+
+    @property
+    def _request(self) -> Request:
+        request = self.hub.tracker.get(self._request_id)
+        assert request is not None
+        return request
+
+    @property
+    def available(self) -> bool:
+        """Return False once the request was pruned from the store."""
+        return self.hub.tracker.get(self._request_id) is not None
+
+    @callback
+    def async_refresh(self) -> None:
+        """Write the new state after the request changed."""
+        if self.hass is None:
+            return
+        self._attr_name = request_name(self._request)
+        self.async_write_ha_state()
+
+    @property
+    def native_value(self) -> str:
+        """Return the request's stage or outcome."""
+        return self._request.state
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the small, fixed set of attributes (no timeline, no episodes)."""
+        request = self._request
+        summary = (
+            episode_summary(request, dt_util.utcnow())
+            if request.media_type is MediaType.TV
+            else None
+        )
+        downloads = request.downloads.values()
+        etas = [d.eta for d in downloads if d.eta is not None and not d.complete]
+        problem = next(iter(request.problems.items()), None)
+        return {
+            "request_id": request.id,
+            "media_type": str(request.media_type),
+            "title": request.title,
+            "year": request.year,
+            "seasons": list(request.seasons),
+            "progress": 100.0
+            if request.state == Stage.AVAILABLE
+            else download_progress(request),
+            "download_speed": sum(d.speed for d in downloads) if downloads else None,
+            "eta": max(etas) if etas else None,
+            "episodes_total": summary.total if summary else None,
+            "episodes_available": summary.available if summary else None,
+            "episodes_summary": summary.text if summary else None,
+            "poster_url": request.poster_url,
+            "requested_by": request.requested_by,
+            "problem": problem[0] if problem else None,
+            "problem_reason": problem[1].reason if problem else None,
+        }
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Let the manager forget this entity."""
+        self._forget_me(self._request_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SummarySensorDescription(SensorEntityDescription):
+    """A count of visible requests matching a condition."""
+
+    counts: Callable[[Request, datetime], bool]
+    # Reset at local midnight (the condition depends on the day).
+    daily: bool = False
+
+
+def _in(*stages: Stage) -> Callable[[Request, datetime], bool]:
+    return lambda request, _: request.state in stages
+
+
+def _available_today(request: Request, midnight: datetime) -> bool:
+    return (
+        request.state == Stage.AVAILABLE
+        and request.finished_at is not None
+        and datetime.fromisoformat(request.finished_at) >= midnight
+    )
+
+
+SUMMARY_SENSORS: Final = (
+    SummarySensorDescription(
+        key="waiting",
+        translation_key="waiting",
+        counts=_in(Stage.REQUESTED, Stage.APPROVED, Stage.SEARCHING),
+    ),
+    SummarySensorDescription(
+        key="downloading",
+        translation_key="downloading",
+        counts=_in(Stage.GRABBED, Stage.DOWNLOADING, Stage.DOWNLOADED),
+    ),
+    SummarySensorDescription(
+        key="processing",
+        translation_key="processing",
+        counts=_in(Stage.IMPORTING, Stage.MATCHING),
+    ),
+    SummarySensorDescription(
+        key="available_today",
+        translation_key="available_today",
+        counts=_available_today,
+        daily=True,
+    ),
+    SummarySensorDescription(
+        key="problems",
+        translation_key="problems",
+        counts=lambda request, _: bool(request.problems) and not request.finished,
+    ),
+)
+
+
+class SummarySensor(StatusTrackerEntity, SensorEntity):
+    """How many requests are in a stage group."""
+
+    entity_description: SummarySensorDescription
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _attr_native_unit_of_measurement = "requests"
+
+    def __init__(
+        self, hub: StatusTrackerHub, description: SummarySensorDescription
+    ) -> None:
+        """Create the summary sensor."""
+        super().__init__(hub, description.key)
+        self.entity_description = description
+
+    async def async_added_to_hass(self) -> None:
+        """Follow request changes (and midnight for daily counts)."""
+        entry_id = self.hub.entry.entry_id
+        for signal in (signal_changed(entry_id), signal_removed(entry_id)):
+            self.async_on_remove(
+                async_dispatcher_connect(self.hass, signal, self._async_changed)
+            )
+        if self.entity_description.daily:
+            self.async_on_remove(
+                async_track_time_change(
+                    self.hass, self._async_changed, hour=0, minute=0, second=0
+                )
+            )
+
+    @callback
+    def _async_changed(self, *_: Any) -> None:
+        self.async_write_ha_state()
+
+    @property
+    def native_value(self) -> int:
+        """Return the count."""
+        midnight = dt_util.start_of_local_day()
+        counts = self.entity_description.counts
+        return sum(1 for r in self.hub.visible_requests() if counts(r, midnight))
+

@@ -1,0 +1,140 @@
+"""Webhook endpoints: one per webhook-sending service instance (config subentry).
+
+Each request is checked before anything is stored: method, content type, size
+and JSON, then the service's parser. Bad input gets a 4xx with a short message
+and a debug log line that never contains the webhook id or the body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+import json
+from typing import Final
+
+from aiohttp import hdrs, web
+
+from homeassistant.components import webhook
+from homeassistant.core import HomeAssistant, callback
+
+from .const import (
+    CONF_WEBHOOK_LOCAL_ONLY,
+    DEFAULT_WEBHOOK_LOCAL_ONLY,
+    DOMAIN,
+    LOGGER,
+    MAX_WEBHOOK_BODY_BYTES,
+)
+from .hub import ServiceInstance, StatusTrackerConfigEntry, StatusTrackerHub
+from .observations import Ignored
+from .parsers import InvalidPayload, parse_webhook
+
+# Seerr, Sonarr and Radarr send application/json; Jellyfin's webhook plugin sends
+# text/plain unless a Content-Type header is configured. A missing type is
+# accepted because some proxies strip it.
+ACCEPTED_CONTENT_TYPES: Final = frozenset(
+    {"application/json", "text/json", "text/plain", "application/octet-stream"}
+)
+# Every method reaches the handler so a wrong one gets a clear 405 from us
+# instead of Home Assistant's warning, which would log the webhook id.
+REGISTERED_METHODS: Final = frozenset(
+    {hdrs.METH_POST, hdrs.METH_PUT, hdrs.METH_GET}
+)
+
+type WebhookHandler = Callable[
+    [HomeAssistant, str, web.Request], Awaitable[web.Response]
+]
+
+
+@callback
+def async_register_webhooks(
+    hass: HomeAssistant, entry: StatusTrackerConfigEntry, hub: StatusTrackerHub
+) -> Callable[[], None]:
+    """Register the webhook of every instance that has one.
+
+    Returns the callback that unregisters them all (safe to call twice).
+    """
+    local_only = entry.options.get(CONF_WEBHOOK_LOCAL_ONLY, DEFAULT_WEBHOOK_LOCAL_ONLY)
+    webhook_ids: list[str] = []
+    for instance in hub.instances.values():
+        if instance.webhook_id is None:
+            continue
+        webhook.async_register(
+            hass,
+            DOMAIN,
+            f"{entry.title}: {instance.title}",
+            instance.webhook_id,
+            _handler(hub, instance),
+            local_only=local_only,
+            allowed_methods=REGISTERED_METHODS,
+        )
+        webhook_ids.append(instance.webhook_id)
+
+    @callback
+    def unregister() -> None:
+        for webhook_id in webhook_ids:
+            webhook.async_unregister(hass, webhook_id)
+
+    return unregister
+
+
+def _handler(hub: StatusTrackerHub, instance: ServiceInstance) -> WebhookHandler:
+    async def handle(
+        hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        return await _async_handle(hub, instance, request)
+
+    return handle
+
+
+def _reply(status: HTTPStatus, message: str) -> web.Response:
+    key = "status" if status is HTTPStatus.OK else "error"
+    return web.json_response({key: message}, status=status)
+
+
+def _refuse(
+    instance: ServiceInstance, status: HTTPStatus, message: str
+) -> web.Response:
+    LOGGER.debug("Refused %s webhook (%s): %s", instance.title, int(status), message)
+    return _reply(status, message)
+
+
+async def _async_handle(
+    hub: StatusTrackerHub, instance: ServiceInstance, request: web.Request
+) -> web.Response:
+    """Validate, parse and apply one webhook delivery."""
+    if request.method != hdrs.METH_POST:
+        return _refuse(
+            instance, HTTPStatus.METHOD_NOT_ALLOWED, "Only POST is accepted"
+        )
+    if request.content_type not in ACCEPTED_CONTENT_TYPES and request.headers.get(
+        hdrs.CONTENT_TYPE
+    ):
+        return _refuse(
+            instance,
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            f"Content type {request.content_type} is not accepted; send JSON",
+        )
+    if (request.content_length or 0) > MAX_WEBHOOK_BODY_BYTES:
+        return _refuse(instance, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Body too large")
+    raw = await request.content.read(MAX_WEBHOOK_BODY_BYTES + 1)
+    if len(raw) > MAX_WEBHOOK_BODY_BYTES:
+        return _refuse(instance, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Body too large")
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return _refuse(instance, HTTPStatus.BAD_REQUEST, "Body is not valid JSON")
+    try:
+        observation = parse_webhook(instance.service, body, instance.subentry_id)
+    except InvalidPayload as err:
+        return _refuse(instance, HTTPStatus.BAD_REQUEST, str(err))
+    hub.record_webhook(instance)
+    if isinstance(observation, Ignored):
+        LOGGER.debug(
+            "Ignored %s webhook %s: %s",
+            instance.title,
+            observation.event_type,
+            observation.reason,
+        )
+        return _reply(HTTPStatus.OK, "ignored")
+    await hub.async_handle_observation(observation, instance)
+    return _reply(HTTPStatus.OK, "ok")

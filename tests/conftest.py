@@ -1,0 +1,161 @@
+"""Shared fixtures for Status Tracker tests."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+)
+
+from syrupy.assertion import SnapshotAssertion
+
+from homeassistant.core import HomeAssistant
+
+from custom_components.status_tracker.const import (
+    CONF_API_KEY,
+    CONF_HISTORY_SIZE,
+    CONF_RETENTION_DAYS,
+    CONF_URL,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_LOCAL_ONLY,
+    DOMAIN,
+)
+
+from .flows import jellyfin_series_items, sonarr_episode_list
+
+ENTRY_ID = "01JSTATUSTRACKERHUB000000"
+URLS = {
+    "seerr": "http://seerr.local:5055",
+    "sonarr": "http://sonarr.local:8989",
+    "radarr": "http://radarr.local:7878",
+    "jellyfin": "http://jellyfin.local:8096",
+}
+# Distinct, realistic secrets so a test can prove none of them leaks.
+API_KEYS = {
+    "seerr": "MTczNjUwMDAwMDAwMGZlZWRmYWNlY2FmZWJhYmU=",
+    "sonarr": "0123456789abcdef0123456789abcdef",
+    "radarr": "fedcba9876543210fedcba9876543210",
+    "jellyfin": "5f4dcc3b5aa765d61d8327deb882cf99",
+}
+WEBHOOK_IDS = {
+    "seerr": "1" * 16 + "seerrwebhookid0000000000000000000000000000000000",
+    "sonarr": "2" * 16 + "sonarrwebhookid000000000000000000000000000000000",
+    "radarr": "3" * 16 + "radarrwebhookid000000000000000000000000000000000",
+    "jellyfin": "4" * 16 + "jellyfinwebhookid0000000000000000000000000000000",
+}
+SUBENTRY_IDS = {service: f"{service}_subentry" for service in URLS}
+TITLES = {
+    "seerr": "Seerr (seerr.local)",
+    "sonarr": "Sonarr",
+    "radarr": "Radarr",
+    "jellyfin": "jellyfin",
+}
+
+type PostWebhook = Callable[[str, Any], Awaitable[Any]]
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialise Home Assistant objects (registry entries, states) stably."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load the integration from custom_components/."""
+
+
+def subentry_data(service: str) -> dict[str, Any]:
+    """Return what the config flow stores for one service instance."""
+    return {
+        "data": {
+            CONF_URL: URLS[service],
+            CONF_API_KEY: API_KEYS[service],
+            CONF_VERIFY_SSL: True,
+            CONF_WEBHOOK_ID: WEBHOOK_IDS[service],
+        },
+        "subentry_id": SUBENTRY_IDS[service],
+        "subentry_type": service,
+        "title": TITLES[service],
+        "unique_id": URLS[service],
+    }
+
+
+@pytest.fixture
+def services() -> tuple[str, ...]:
+    """Return the services configured in the hub (override per test)."""
+    return ("seerr", "sonarr", "radarr", "jellyfin")
+
+
+@pytest.fixture
+def mock_config_entry(services: tuple[str, ...]) -> MockConfigEntry:
+    """Return a hub with one subentry per configured service."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=ENTRY_ID,
+        title="Media stack",
+        unique_id="media_stack",
+        data={"name": "Media stack"},
+        options={
+            CONF_RETENTION_DAYS: 7,
+            CONF_HISTORY_SIZE: 5000,
+            CONF_WEBHOOK_LOCAL_ONLY: False,
+        },
+        subentries_data=[subentry_data(service) for service in services],
+    )
+
+
+@pytest.fixture
+def upstream(aioclient_mock: AiohttpClientMocker) -> AiohttpClientMocker:
+    """Answer the REST calls the integration makes while tracking."""
+    aioclient_mock.get(
+        f"{URLS['sonarr']}/api/v3/episode?seriesId=7", json=sonarr_episode_list()
+    )
+    aioclient_mock.get(f"{URLS['jellyfin']}/Items", json=jellyfin_series_items())
+    return aioclient_mock
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    upstream: AiohttpClientMocker,
+) -> MockConfigEntry:
+    """Set up the hub."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
+
+
+@pytest.fixture
+def post_webhook(hass: HomeAssistant, hass_client_no_auth: Any) -> PostWebhook:
+    """Return a function posting a JSON body to a service's webhook URL."""
+
+    async def post(service: str, body: Any, **kwargs: Any) -> Any:
+        client = await hass_client_no_auth()
+        response = await client.post(
+            f"/api/webhook/{WEBHOOK_IDS[service]}", json=body, **kwargs
+        )
+        await hass.async_block_till_done()
+        return response
+
+    return post
+
+
+@pytest.fixture(autouse=True)
+def predictable_request_ids() -> Any:
+    """Number new requests req000001, req000002... so snapshots are stable."""
+    counter = iter(range(1, 1_000_000))
+    with patch(
+        "custom_components.status_tracker.tracker.new_request_id",
+        side_effect=lambda: f"req{next(counter):06d}",
+    ):
+        yield
