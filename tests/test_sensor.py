@@ -6,6 +6,10 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -14,10 +18,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
+from custom_components.status_tracker.model import Request
+from custom_components.status_tracker.observations import MediaType
+from custom_components.status_tracker.sensor import request_name
 
 from .conftest import PostWebhook
 from .flows import movie_flow, tv_flow
@@ -134,3 +137,29 @@ async def test_stale_entities_removed_at_setup(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert entity_registry.async_get("sensor.gone") is None
+
+
+@pytest.mark.parametrize(
+    ("media_type", "seasons", "year", "expected"),
+    [
+        (MediaType.MOVIE, [], 1999, "Example (1999)"),
+        (MediaType.MOVIE, [], None, "Example"),
+        (MediaType.TV, [1], 2008, "Example S1"),
+        (MediaType.TV, [1, 2, 3], 2008, "Example S1-3"),
+        (MediaType.TV, [1, 3], 2008, "Example S1,3"),
+        (MediaType.TV, [], 2008, "Example (2008)"),
+    ],
+)
+def test_request_name(
+    media_type: MediaType, seasons: list[int], year: int | None, expected: str
+) -> None:
+    """Sensor names say which seasons a TV request covers."""
+    request = Request(
+        id="r",
+        media_type=media_type,
+        title="Example",
+        created_at="2026-01-10T12:00:00+00:00",
+        year=year,
+        seasons=seasons,
+    )
+    assert request_name(request) == expected

@@ -6,14 +6,13 @@ from http import HTTPStatus
 import json
 from typing import Any
 
+from homeassistant.components.webhook import DOMAIN as WEBHOOK_DOMAIN
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from homeassistant.components.webhook import DOMAIN as WEBHOOK_DOMAIN
-from homeassistant.core import HomeAssistant
-
 from .conftest import WEBHOOK_IDS, PostWebhook
-from .flows import load_fixture, movie_flow, tv_flow
+from .flows import jellyfin_episode, load_fixture, movie_flow, tv_flow
 
 MOVIE_SENSOR = "sensor.media_stack_example_movie_1999"
 SHOW_SENSOR = "sensor.media_stack_example_show_s1"
@@ -86,9 +85,7 @@ async def test_unknown_events_are_acknowledged(
         response = await post_webhook(service, load_fixture(fixture))
         assert response.status == HTTPStatus.OK
         assert await response.json() == {"status": "ignored"}
-    assert not [
-        e for e in hass.states.async_entity_ids("sensor") if "example" in e
-    ]
+    assert not [e for e in hass.states.async_entity_ids("sensor") if "example" in e]
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -137,7 +134,10 @@ async def test_wrong_method(
             "Body is not valid JSON",
         ),
         (
-            {"data": b"a=b", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+            {
+                "data": b"a=b",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             "Content type application/x-www-form-urlencoded is not accepted; send JSON",
         ),
@@ -157,7 +157,10 @@ async def test_wrong_method(
             None,
         ),
         (
-            {"data": b" " * (1024 * 1024 + 1), "headers": {"Content-Type": "application/json"}},
+            {
+                "data": b" " * (1024 * 1024 + 1),
+                "headers": {"Content-Type": "application/json"},
+            },
             HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
             "Body too large",
         ),
@@ -208,3 +211,39 @@ async def test_webhooks_removed_on_unload(
     await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
     assert not set(WEBHOOK_IDS.values()) & set(hass.data[WEBHOOK_DOMAIN])
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_chunked_body_over_limit(
+    hass: HomeAssistant, hass_client_no_auth: Any
+) -> None:
+    """A body without Content-Length is still cut off at 1 MiB."""
+
+    async def chunks() -> Any:
+        for _ in range(17):
+            yield b" " * 65536
+
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{WEBHOOK_IDS['sonarr']}",
+        data=chunks(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_episodes_before_the_request_wait_and_series_is_looked_up_once(
+    hass: HomeAssistant, post_webhook: PostWebhook, upstream: Any
+) -> None:
+    """Jellyfin episodes that arrive before anything else are kept, then applied."""
+    for number in (1, 2):
+        assert (await post_webhook("jellyfin", jellyfin_episode(number))).status == 200
+    assert not [e for e in hass.states.async_entity_ids("sensor") if "example" in e]
+    calls = [str(call[1]) for call in upstream.mock_calls]
+    assert sum("/Items" in call for call in calls) == 1
+
+    await post_webhook("seerr", load_fixture("jellyseerr/media_approved_tv.json"))
+    await post_webhook("sonarr", load_fixture("sonarr/grab.json"))
+    state = hass.states.get(SHOW_SENSOR)
+    assert state.attributes["episodes_summary"] == "2/3 available · 1 grabbed"

@@ -24,7 +24,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: StatusTrackerConfigEntry) -> bool:
+async def async_setup_entry(
+    hass: HomeAssistant, entry: StatusTrackerConfigEntry
+) -> bool:
     """Load a hub: stored requests, entities, then the webhooks that feed them."""
     hub = StatusTrackerHub(hass, entry)
     await hub.async_setup()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 from enum import StrEnum
+import logging
 from typing import Final
 
 DOMAIN: Final = "status_tracker"
@@ -26,7 +26,7 @@ CONF_API_KEY: Final = "api_key"
 CONF_VERIFY_SSL: Final = "verify_ssl"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_USERNAME: Final = "username"
-CONF_PASSWORD: Final = "password"
+CONF_PASSWORD: Final = "password"  # noqa: S105 (a field name)
 
 
 class ServiceType(StrEnum):

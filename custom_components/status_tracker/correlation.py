@@ -86,9 +86,10 @@ def external_id_keys(
     keys: list[IndexKey] = []
     if (tmdb := int_or_none(provider_ids.get("tmdb"))) is not None:
         keys.append(("tmdb", media_type, tmdb))
-    if media_type is MediaType.TV and (
-        tvdb := int_or_none(provider_ids.get("tvdb"))
-    ) is not None:
+    if (
+        media_type is MediaType.TV
+        and (tvdb := int_or_none(provider_ids.get("tvdb"))) is not None
+    ):
         keys.append(("tvdb", tvdb))
     if imdb := provider_ids.get("imdb"):
         keys.append(("imdb", media_type, imdb))

@@ -45,9 +45,8 @@ class StageChangeEvent(StatusTrackerEntity, EventEntity):
     @callback
     def _async_fire(self, changes: list[StageChange]) -> None:
         for change in changes:
-            request = self.hub.tracker.get(change.request_id)
-            if request is None:
-                continue
+            # Sent synchronously with the update, so the request exists.
+            request = self.hub.tracker.requests[change.request_id]
             self._trigger_event(
                 change.current,
                 {

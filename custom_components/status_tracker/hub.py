@@ -204,7 +204,7 @@ class StatusTrackerHub:
     def _schedule_episode_lists(self) -> None:
         """Read Sonarr's episode list for TV requests that do not have it yet."""
         for request in self.tracker.needs_episode_list():
-            if request.id in self._episode_lists_in_flight:
+            if request.id in self._episode_lists_in_flight or request.arr_id is None:
                 continue
             instance = self.instances.get(request.arr_instance or "")
             if instance is None or not isinstance(instance.client, SonarrClient):
@@ -212,16 +212,15 @@ class StatusTrackerHub:
             self._episode_lists_in_flight.add(request.id)
             self.entry.async_create_task(
                 self.hass,
-                self._async_read_episode_list(request, instance.client),
+                self._async_read_episode_list(
+                    request.id, instance.subentry_id, request.arr_id, instance.client
+                ),
                 f"Status Tracker episode list {request.id}",
             )
 
     async def _async_read_episode_list(
-        self, request: Request, client: SonarrClient
+        self, request_id: str, instance_id: str, series_id: int, client: SonarrClient
     ) -> None:
-        instance_id = request.arr_instance
-        series_id = request.arr_id
-        assert instance_id is not None and series_id is not None
         try:
             episodes = await client.async_get_episodes(series_id)
         except ServiceError as err:
@@ -229,7 +228,7 @@ class StatusTrackerHub:
             LOGGER.debug("Could not read Sonarr episode list: %s", err)
             return
         finally:
-            self._episode_lists_in_flight.discard(request.id)
+            self._episode_lists_in_flight.discard(request_id)
         self.publish(
             self.tracker.apply(
                 SeriesEpisodes(

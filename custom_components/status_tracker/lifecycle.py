@@ -85,9 +85,9 @@ def tracked_episodes(request: Request) -> Iterable[Episode]:
 
 def episode_stage(request: Request, episode: Episode) -> Stage:
     """Return one episode's stage (the request's base stage before its grab)."""
-    return unit_stage(
-        episode, request.downloads, anime=request.is_anime
-    ) or base_stage(request)
+    return unit_stage(episode, request.downloads, anime=request.is_anime) or base_stage(
+        request
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,11 +165,25 @@ def _tv_stage(request: Request, now: datetime) -> Stage:
     if not stages:
         return base_stage(request)
     least = min(stages, key=STAGE_RANK.__getitem__)
-    if least is Stage.AVAILABLE and not request.episodes_complete:
-        # Every episode we know of is there, but Sonarr's episode list was not
-        # read yet, so "every requested episode" cannot be confirmed.
+    if least is Stage.AVAILABLE and not episode_list_known(request):
+        # Every episode we know of is there, but nothing says these are all the
+        # requested episodes, so the show cannot be confirmed yet.
         return Stage.MATCHING if request.is_anime else Stage.IMPORTING
     return least
+
+
+def episode_list_known(request: Request) -> bool:
+    """Return True when the request's episodes are known to be all of them.
+
+    Sonarr's episode list is the reference. Until it is read, a season-pack
+    import (which lists its whole season) or Seerr's "now available" (sent once
+    every requested season is in the library) stands in for it.
+    """
+    if request.episodes_complete or request.seerr_available_at:
+        return True
+    return bool(request.seasons) and set(request.seasons) <= set(
+        request.complete_seasons
+    )
 
 
 def download_progress(request: Request) -> float | None:

@@ -284,6 +284,8 @@ class Request:
     episodes: dict[str, Episode] = field(default_factory=dict)
     # True once Sonarr's full episode list for the requested seasons is known.
     episodes_complete: bool = False
+    # Seasons whose every episode was listed by a season-pack import.
+    complete_seasons: list[int] = field(default_factory=list)
     downloads: dict[str, Download] = field(default_factory=dict)
     problems: dict[str, Problem] = field(default_factory=dict)
     timeline: list[TimelineEntry] = field(default_factory=list)
@@ -342,6 +344,7 @@ class Request:
             "movie": self.movie.unit_dict(),
             "episodes": [episode.to_dict() for episode in self.episodes.values()],
             "episodes_complete": self.episodes_complete,
+            "complete_seasons": list(self.complete_seasons),
             "downloads": {h: d.to_dict() for h, d in self.downloads.items()},
             "problems": {k: p.to_dict() for k, p in self.problems.items()},
             "timeline": [entry.to_dict() for entry in self.timeline],
@@ -384,6 +387,7 @@ class Request:
             movie=Unit(**Unit.unit_kwargs(data.get("movie", {}))),
             episodes={episode_key(ep.season, ep.number): ep for ep in episodes},
             episodes_complete=data.get("episodes_complete", False),
+            complete_seasons=list(data.get("complete_seasons", ())),
             downloads={
                 h: Download.from_dict(d) for h, d in data.get("downloads", {}).items()
             },
@@ -397,4 +401,3 @@ class Request:
             finished_at=data.get("finished_at"),
             seen_keys={entry.key for entry in timeline},
         )
-

@@ -137,6 +137,9 @@ class ArrImport:
     is_upgrade: bool = False
     # True for Sonarr's "On Import Complete" shape (episodeFiles[]).
     import_complete: bool = False
+    # Sonarr's release type of the grabbed release: "seasonPack" means the
+    # payload's episodes are the whole season as Sonarr knows it.
+    release_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

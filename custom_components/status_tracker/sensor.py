@@ -158,13 +158,13 @@ class RequestSensor(StatusTrackerEntity, SensorEntity):
         super().__init__(hub, f"{REQUEST_KEY_PREFIX}{request_id}")
         self._request_id = request_id
         self._forget_me = on_remove
+        self._added = False
         self._attr_name = request_name(self._request)
 
     @property
     def _request(self) -> Request:
-        request = self.hub.tracker.get(self._request_id)
-        assert request is not None
-        return request
+        # Only read while `available`, i.e. while the tracker has the request.
+        return self.hub.tracker.requests[self._request_id]
 
     @property
     def available(self) -> bool:
@@ -174,10 +174,14 @@ class RequestSensor(StatusTrackerEntity, SensorEntity):
     @callback
     def async_refresh(self) -> None:
         """Write the new state after the request changed."""
-        if self.hass is None:
-            return
         self._attr_name = request_name(self._request)
-        self.async_write_ha_state()
+        # A change can arrive between creating the entity and adding it.
+        if self._added:
+            self.async_write_ha_state()
+
+    async def async_added_to_hass(self) -> None:
+        """Start writing states."""
+        self._added = True
 
     @property
     def native_value(self) -> str:
@@ -310,4 +314,3 @@ class SummarySensor(StatusTrackerEntity, SensorEntity):
         midnight = dt_util.start_of_local_day()
         counts = self.entity_description.counts
         return sum(1 for r in self.hub.visible_requests() if counts(r, midnight))
-

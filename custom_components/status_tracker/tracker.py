@@ -155,7 +155,7 @@ class Tracker:
         """Create an empty tracker; `now` must return an aware UTC datetime."""
         self._now = now
         # Looked up at call time so tests can make ids predictable.
-        self._new_id = new_id or (lambda: new_request_id())
+        self._new_id = new_id or (lambda: new_request_id())  # noqa: PLW0108
         self.trust_seerr_available = trust_seerr_available
         self._max_orphans = max_orphans
         self._orphan_ttl = orphan_ttl
@@ -209,10 +209,15 @@ class Tracker:
         return gone
 
     def needs_episode_list(self) -> list[Request]:
-        """Return active TV requests whose Sonarr episode list has not been read."""
+        """Return listed TV requests whose Sonarr episode list has not been read.
+
+        Recently finished ones are included: a show Seerr called available is
+        checked against the list, so the result does not depend on whether the
+        list arrived before or after Seerr's word.
+        """
         return [
             request
-            for request in self.active()
+            for request in (*self.active(), *self.recently_finished())
             if request.media_type is MediaType.TV
             and request.arr_instance is not None
             and request.arr_id is not None
@@ -272,8 +277,13 @@ class Tracker:
     def apply(
         self, observation: Observation, *, at: datetime | None = None
     ) -> TrackerUpdate:
-        """Record one observation and return what changed."""
-        when = at or self._now()
+        """Record one observation and return what changed.
+
+        `at` is when the observation was received (an orphan's arrival time): its
+        facts keep that time, while the request is re-derived and stamped now.
+        """
+        now = self._now()
+        when = at or now
         touched = _Touched()
         orphan = False
         match observation:
@@ -294,17 +304,21 @@ class Tracker:
             case ArrMediaDeleted() | ArrFileDeleted() | Ignored():
                 # Deletions are handled by the deletion feature; Ignored carries nothing.
                 pass
-        update = self._settle(touched, when)
+        update = self._settle(touched, now)
         if orphan:
             self._add_orphan(observation, when)
             update.orphaned = True
         return update
 
     def refresh(self) -> TrackerUpdate:
-        """Re-derive active requests (air dates pass) and expire old orphans."""
+        """Re-derive listed requests (air dates pass) and expire old orphans.
+
+        Recently finished requests are re-derived too: a show available up to
+        its last aired episode is searching again once the next one airs.
+        """
         when = self._now()
         touched = _Touched()
-        for request in list(self.active()):
+        for request in [*self.active(), *self.recently_finished()]:
             touched.add(request)
         update = self._settle(touched, when, only_if_state_changes=True)
         before = len(self._orphans)
@@ -322,11 +336,13 @@ class Tracker:
             request = self._first(self._lookup([("seerr", obs.request_id)]))
         if request is None:
             # An *arr event may have arrived first and started the request.
+            # A notification without a request (request: null) cannot be
+            # about another Seerr request, so it joins any request of the media.
             request = self._find(
                 media_keys(obs.media),
                 obs.media.media_type,
                 obs.seasons,
-                only=lambda r: r.seerr_request_id is None,
+                only=lambda r: obs.request_id is None or r.seerr_request_id is None,
                 late=lambda r: True,
             )
         created = request is None
@@ -465,24 +481,31 @@ class Tracker:
             return
         self._link_arr(request, obs.service, obs.instance_id, obs.media)
         request.problems.pop(ProblemKind.IMPORT_BLOCKED, None)
+        if obs.import_complete and obs.release_type == "seasonPack":
+            # A season pack's import lists every episode of its season(s).
+            seasons = _seasons_of(obs.episodes) | set(request.complete_seasons)
+            request.complete_seasons = sorted(seasons)
         touched.add(request, created=created)
 
     def _apply_media_added(
         self, obs: ArrMediaAdded, when: datetime, touched: _Touched
     ) -> bool:
+        key = f"{obs.service}:{obs.instance_id}:added:{obs.media.arr_id}"
         request = self._match_arr(
             obs.media,
             obs.instance_id,
             None,
             (),
-            late=lambda r: r.searching_at is None,
+            # A repeat of the event that started the search is a duplicate, not
+            # an orphan waiting for the next request of the same media.
+            late=lambda r: r.searching_at is None or key in r.seen_keys,
         )
         if request is None:
             return False
         at = when.isoformat()
         if self._record(
             request,
-            key=f"{obs.service}:{obs.instance_id}:added:{obs.media.arr_id}",
+            key=key,
             kind=TimelineKind.ADDED_TO_ARR,
             source=str(obs.service),
             at=at,
@@ -526,10 +549,10 @@ class Tracker:
         return True
 
     def _apply_series_episodes(self, obs: SeriesEpisodes, touched: _Touched) -> None:
-        for request in self._lookup(
-            [("arr", obs.instance_id, obs.series_id)], active_only=True
-        ):
-            if request.media_type is not MediaType.TV:
+        for request in self._lookup([("arr", obs.instance_id, obs.series_id)]):
+            if request.media_type is not MediaType.TV or (
+                request.finished and request.episodes_complete
+            ):
                 continue
             changed = not request.episodes_complete
             request.episodes_complete = True
@@ -566,8 +589,9 @@ class Tracker:
             observation_keys(obs),
             MediaType.MOVIE,
             (),
-            late=lambda r: r.movie.available_at is None
-            or r.movie.jellyfin_id == obs.item_id,
+            late=lambda r: (
+                r.movie.available_at is None or r.movie.jellyfin_id == obs.item_id
+            ),
         )
         if request is None:
             return False
@@ -590,19 +614,29 @@ class Tracker:
     ) -> bool:
         if obs.season is None or obs.episode is None:
             return True
-        season = obs.season
-        request = self._find(
+        season, number = obs.season, obs.episode
+        request: Request | None = None
+        if (tvdb := _episode_tvdb(obs)) is not None:
+            # Exact even where Jellyfin numbers the episode, or its season,
+            # differently from Sonarr.
+            request = self._find(
+                [("ep_tvdb", tvdb)],
+                MediaType.TV,
+                (),
+                late=lambda r: _jellyfin_item_is_new_to(r, obs, season, number),
+            )
+        request = request or self._find(
             observation_keys(obs),
             MediaType.TV,
             (season,),
             only=lambda r: in_requested_seasons(r, season),
-            late=lambda r: _jellyfin_item_is_new_to(r, obs),
+            late=lambda r: _jellyfin_item_is_new_to(r, obs, season, number),
         )
         if request is None:
             return False
-        numbers = range(obs.episode, max(obs.episode, obs.episode_end or 0) + 1)
+        numbers = range(number, max(number, obs.episode_end or 0) + 1)
         episodes = _episodes_by_tvdb(request, obs) or [
-            self._episode(request, season, number) for number in numbers
+            self._episode(request, season, n) for n in numbers
         ]
         at = when.isoformat()
         if self._record(
@@ -809,9 +843,7 @@ class Tracker:
 
     def _add_orphan(self, observation: Observation, when: datetime) -> None:
         keys = observation_keys(observation)
-        self._orphans = [
-            o for o in self._orphans if o.observation != observation
-        ]
+        self._orphans = [o for o in self._orphans if o.observation != observation]
         self._orphans.append(Orphan(observation, when, keys))
         self._expire_orphans(when)
 
@@ -897,10 +929,17 @@ def _episodes_by_tvdb(request: Request, obs: JellyfinItem) -> list[Episode]:
     Jellyfin and Sonarr can number episodes differently (absolute or scene
     numbering); the episode's own TVDB id is exact where numbers are not.
     """
-    tvdb = int_or_none(obs.provider_ids.get("tvdb"))
-    if tvdb is None or obs.episode_end not in (None, obs.episode):
+    tvdb = _episode_tvdb(obs)
+    if tvdb is None:
         return []
     return [e for e in request.episodes.values() if e.tvdb_id == tvdb]
+
+
+def _episode_tvdb(obs: JellyfinItem) -> int | None:
+    """Return the TVDB id of a single-episode Jellyfin item (None for a range)."""
+    if obs.episode_end not in (None, obs.episode):
+        return None
+    return int_or_none(obs.provider_ids.get("tvdb"))
 
 
 def _lacks(request: Request, episodes: tuple[EpisodeRef, ...], evidence: str) -> bool:
@@ -915,13 +954,19 @@ def _lacks(request: Request, episodes: tuple[EpisodeRef, ...], evidence: str) ->
     )
 
 
-def _jellyfin_item_is_new_to(request: Request, obs: JellyfinItem) -> bool:
+def _jellyfin_item_is_new_to(
+    request: Request, obs: JellyfinItem, season: int, number: int
+) -> bool:
     """Return True when a finished request lacks this Jellyfin episode."""
-    if obs.season is None or obs.episode is None:
-        return False
-    episode = request.episodes.get(episode_key(obs.season, obs.episode))
-    return episode is None or episode.available_at is None or (
-        episode.jellyfin_id == obs.item_id
+    episodes = _episodes_by_tvdb(request, obs)
+    if not episodes:
+        episode = request.episodes.get(episode_key(season, number))
+        if episode is None:
+            return True
+        episodes = [episode]
+    return any(
+        episode.available_at is None or episode.jellyfin_id == obs.item_id
+        for episode in episodes
     )
 
 
@@ -940,4 +985,3 @@ def _media_label(media: MediaRef) -> str:
 def _add_unique(items: list[str], value: str | None) -> None:
     if value and value not in items:
         items.append(value)
-

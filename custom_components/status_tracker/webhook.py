@@ -13,7 +13,6 @@ import json
 from typing import Final
 
 from aiohttp import hdrs, web
-
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 
@@ -36,9 +35,9 @@ ACCEPTED_CONTENT_TYPES: Final = frozenset(
 )
 # Every method reaches the handler so a wrong one gets a clear 405 from us
 # instead of Home Assistant's warning, which would log the webhook id.
-REGISTERED_METHODS: Final = frozenset(
-    {hdrs.METH_POST, hdrs.METH_PUT, hdrs.METH_GET}
-)
+REGISTERED_METHODS: Final = frozenset({hdrs.METH_POST, hdrs.METH_PUT, hdrs.METH_GET})
+
+READ_CHUNK_BYTES: Final = 64 * 1024
 
 type WebhookHandler = Callable[
     [HomeAssistant, str, web.Request], Awaitable[web.Response]
@@ -98,14 +97,28 @@ def _refuse(
     return _reply(status, message)
 
 
+async def _async_read_limited(request: web.Request) -> bytes | None:
+    """Read the whole body, or return None as soon as it exceeds the limit.
+
+    A chunked body has no Content-Length, and one read() may return only part
+    of it, so the body is read in pieces until its end.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await request.content.read(READ_CHUNK_BYTES):
+        size += len(chunk)
+        if size > MAX_WEBHOOK_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def _async_handle(
     hub: StatusTrackerHub, instance: ServiceInstance, request: web.Request
 ) -> web.Response:
     """Validate, parse and apply one webhook delivery."""
     if request.method != hdrs.METH_POST:
-        return _refuse(
-            instance, HTTPStatus.METHOD_NOT_ALLOWED, "Only POST is accepted"
-        )
+        return _refuse(instance, HTTPStatus.METHOD_NOT_ALLOWED, "Only POST is accepted")
     if request.content_type not in ACCEPTED_CONTENT_TYPES and request.headers.get(
         hdrs.CONTENT_TYPE
     ):
@@ -116,8 +129,8 @@ async def _async_handle(
         )
     if (request.content_length or 0) > MAX_WEBHOOK_BODY_BYTES:
         return _refuse(instance, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Body too large")
-    raw = await request.content.read(MAX_WEBHOOK_BODY_BYTES + 1)
-    if len(raw) > MAX_WEBHOOK_BODY_BYTES:
+    raw = await _async_read_limited(request)
+    if raw is None:
         return _refuse(instance, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Body too large")
     try:
         body = json.loads(raw)

@@ -156,6 +156,7 @@ def test_download_per_file(
     assert result.download_id == SHOW_HASH
     assert result.is_upgrade is is_upgrade
     assert result.import_complete is False
+    assert result.release_type == "seasonPack"
     assert len(result.files) == 1
     file = result.files[0]
     assert file.path == f"{SEASON_DIR}/Example Show - S01E01 - Pilot WEBDL-1080p.mkv"
@@ -170,6 +171,7 @@ def test_download_import_complete(load_fixture: LoadFixture) -> None:
     assert isinstance(result, ArrImport)
     assert result.import_complete is True
     assert result.is_upgrade is False
+    assert result.release_type == "seasonPack"
     assert result.download_id == SHOW_HASH
     assert result.episodes == (S01E01, S01E02, S01E03)
     assert [(f.file_id, f.size, f.episodes) for f in result.files] == [

@@ -21,8 +21,7 @@ from custom_components.status_tracker.observations import (
 )
 from custom_components.status_tracker.parsers import parse_webhook
 from custom_components.status_tracker.tracker import Tracker, TrackerUpdate
-
-from ..flows import SHOW_JELLYFIN_ID, Step, sonarr_episode_list
+from tests.flows import SHOW_JELLYFIN_ID, Step, sonarr_episode_list
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 INSTANCE = "sonarr-or-radarr-subentry"
@@ -103,7 +102,11 @@ def comparable(request: Request) -> dict[str, Any]:
     )
     data["episodes"] = sorted(
         (
-            {**e, "download_ids": sorted(e["download_ids"]), "files": sorted(e["files"])}
+            {
+                **e,
+                "download_ids": sorted(e["download_ids"]),
+                "files": sorted(e["files"]),
+            }
             for e in data["episodes"]
         ),
         key=lambda e: (e["season"], e["number"]),

@@ -9,8 +9,8 @@ import pytest
 
 from custom_components.status_tracker.lifecycle import episode_summary
 from custom_components.status_tracker.model import Stage
+from tests.flows import MOVIE_HASH, MOVIE_JELLYFIN_ID, SHOW_HASH, movie_flow, tv_flow
 
-from ..flows import MOVIE_HASH, MOVIE_JELLYFIN_ID, SHOW_HASH, movie_flow, tv_flow
 from .harness import NOW, Harness, comparable
 
 

@@ -196,6 +196,12 @@ def read_imported_file(
     )
 
 
+def read_release_type(root: JsonObject) -> str | None:
+    """Read Sonarr's `release.releaseType` (absent in Radarr and manual imports)."""
+    release = root.optional_object("release")
+    return release.optional_str("releaseType") if release else None
+
+
 def read_block_reason(root: JsonObject) -> str:
     """Summarise `downloadStatusMessages[]` ({title, messages[]}) in one line."""
     parts: list[str] = []
@@ -242,6 +248,7 @@ def build_file_import(payload: ArrPayload, file_key: str) -> ArrImport:
         files=(file,),
         download_id=read_download_id(root),
         is_upgrade=root.flag("isUpgrade"),
+        release_type=read_release_type(root),
     )
 
 

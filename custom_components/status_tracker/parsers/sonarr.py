@@ -29,6 +29,7 @@ from .arr_common import (
     read_download_id,
     read_episodes,
     read_imported_file,
+    read_release_type,
     read_series,
 )
 
@@ -49,6 +50,7 @@ def _build_import_complete(payload: ArrPayload) -> ArrImport:
         files=files,
         download_id=read_download_id(root),
         import_complete=True,
+        release_type=read_release_type(root),
     )
 
 
