@@ -90,7 +90,6 @@ class StatusTrackerHub:
             now=dt_util.utcnow, trust_seerr_available=not has_jellyfin
         )
         self.store = RequestStore(hass, entry.entry_id)
-        self.last_webhook: dict[str, datetime] = {}
         self._series_ids: OrderedDict[str, dict[str, str]] = OrderedDict()
         self._episode_lists_in_flight: set[str] = set()
         self.unregister_webhooks: Callable[[], None] = lambda: None
@@ -146,13 +145,9 @@ class StatusTrackerHub:
         """Apply an observation from `instance` and publish what changed."""
         if isinstance(observation, JellyfinItem):
             observation = await self._async_with_series_ids(observation, instance)
-        self.publish(self.tracker.apply(observation))
-        self._schedule_episode_lists()
-
-    @callback
-    def record_webhook(self, instance: ServiceInstance) -> None:
-        """Remember when a webhook last arrived from an instance."""
-        self.last_webhook[instance.subentry_id] = dt_util.utcnow()
+        update = self.tracker.apply(observation)
+        self.publish(update)
+        self._schedule_episode_lists(update.changed)
 
     @callback
     def publish(self, update: TrackerUpdate) -> None:
@@ -176,7 +171,7 @@ class StatusTrackerHub:
         """Add the series' provider ids to a Jellyfin episode.
 
         The webhook carries only the episode's own ids; the series is found
-        through SeriesId. Skipped when a request already knows that series id.
+        through SeriesId, once per series (cached).
         """
         series_id = item.series_id
         if (
@@ -184,7 +179,6 @@ class StatusTrackerHub:
             or not series_id
             or item.series_provider_ids is not None
             or not isinstance(instance.client, JellyfinClient)
-            or self.tracker.knows(("jellyfin", series_id))
         ):
             return item
         provider_ids = self._series_ids.get(series_id)
@@ -201,9 +195,13 @@ class StatusTrackerHub:
         return replace(item, series_provider_ids=provider_ids)
 
     @callback
-    def _schedule_episode_lists(self) -> None:
-        """Read Sonarr's episode list for TV requests that do not have it yet."""
-        for request in self.tracker.needs_episode_list():
+    def _schedule_episode_lists(self, request_ids: list[str] | None = None) -> None:
+        """Read Sonarr's episode list for TV requests that do not have it yet.
+
+        After an update only the requests it changed are looked at; maintenance
+        looks at all of them (and so retries failed reads).
+        """
+        for request in self.tracker.needs_episode_list(request_ids):
             if request.id in self._episode_lists_in_flight or request.arr_id is None:
                 continue
             instance = self.instances.get(request.arr_instance or "")

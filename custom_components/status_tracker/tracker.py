@@ -130,12 +130,12 @@ class Orphan:
 class _Touched:
     """Requests one observation changed, in order, and which ones it created."""
 
-    ids: list[str] = field(default_factory=list)
+    # A dict keeps the order of first touch and makes repeats O(1).
+    ids: dict[str, None] = field(default_factory=dict)
     created: set[str] = field(default_factory=set)
 
     def add(self, request: Request, *, created: bool = False) -> None:
-        if request.id not in self.ids:
-            self.ids.append(request.id)
+        self.ids[request.id] = None
         if created:
             self.created.add(request.id)
 
@@ -208,16 +208,24 @@ class Tracker:
             del self._recent[request_id]
         return gone
 
-    def needs_episode_list(self) -> list[Request]:
+    def needs_episode_list(
+        self, request_ids: Iterable[str] | None = None
+    ) -> list[Request]:
         """Return listed TV requests whose Sonarr episode list has not been read.
 
+        Only among `request_ids` when given (the requests an update changed).
         Recently finished ones are included: a show Seerr called available is
         checked against the list, so the result does not depend on whether the
         list arrived before or after Seerr's word.
         """
+        candidates = (
+            [*self.active(), *self.recently_finished()]
+            if request_ids is None
+            else [self._requests[i] for i in request_ids if self.is_listed(i)]
+        )
         return [
             request
-            for request in (*self.active(), *self.recently_finished())
+            for request in candidates
             if request.media_type is MediaType.TV
             and request.arr_instance is not None
             and request.arr_id is not None

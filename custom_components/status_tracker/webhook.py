@@ -140,7 +140,6 @@ async def _async_handle(
         observation = parse_webhook(instance.service, body, instance.subentry_id)
     except InvalidPayload as err:
         return _refuse(instance, HTTPStatus.BAD_REQUEST, str(err))
-    hub.record_webhook(instance)
     if isinstance(observation, Ignored):
         LOGGER.debug(
             "Ignored %s webhook %s: %s",

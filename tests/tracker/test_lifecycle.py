@@ -676,5 +676,5 @@ def test_request_touched_twice_is_reported_once() -> None:
     request = _movie_request()
     touched.add(request, created=True)
     touched.add(request)
-    assert touched.ids == [request.id]
+    assert list(touched.ids) == [request.id]
     assert touched.created == {request.id}
