@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from .arr import ArrClient, ArrSystemStatus, RadarrClient, SonarrClient
 from .client import DEFAULT_TIMEOUT, ServiceClient, normalize_url
-from .errors import CannotConnect, InvalidAuth, ServiceError, UnexpectedResponse
+from .errors import Banned, CannotConnect, InvalidAuth, ServiceError, UnexpectedResponse
 from .jellyfin import JellyfinClient, JellyfinSystemInfo
+from .qbittorrent import QBittorrentClient, QBittorrentVersion
 from .seerr import SeerrClient, SeerrStatus
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "ArrClient",
     "ArrSystemStatus",
+    "Banned",
     "CannotConnect",
     "InvalidAuth",
     "JellyfinClient",
     "JellyfinSystemInfo",
+    "QBittorrentClient",
+    "QBittorrentVersion",
     "RadarrClient",
     "SeerrClient",
     "SeerrStatus",

@@ -19,5 +19,14 @@ class InvalidAuth(ServiceError):
     """The service refused the credentials (HTTP 401 or 403)."""
 
 
+class Banned(InvalidAuth):
+    """The service refuses this client's IP after too many failed logins.
+
+    qBittorrent answers ``403`` to a login from a banned address (one hour by
+    default). Retrying cannot succeed before the ban expires, so callers should stop
+    and tell the user.
+    """
+
+
 class UnexpectedResponse(ServiceError):
     """The service answered, but not with what the client expected."""

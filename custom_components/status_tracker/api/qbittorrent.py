@@ -1,0 +1,401 @@
+"""Client for the qBittorrent WebUI API v2 (qBittorrent 4.x and 5.x).
+
+Authentication is either an API key (qBittorrent 5.2+, ``Authorization: Bearer
+qbt_…``, no login) or a username and password exchanged at ``/api/v2/auth/login``
+for a session cookie. The cookie is called ``SID`` up to 5.1 and
+``QBT_SID_<webui port>`` from 5.2 on; this client keeps it itself and sends it in a
+``Cookie`` header, so it never depends on the cookie jar of the aiohttp session.
+
+Session rules (shared/PROTOCOLS.md §6.1):
+
+- A login answers ``200 Ok.`` (≤ 5.1) or ``204`` (5.2) on success, ``200 Fails.``
+  (≤ 5.1) or ``401`` (5.2) for wrong credentials, and ``403`` when the IP address is
+  banned after too many failures (5 by default, for an hour). Every failed login
+  counts towards that ban, so this client never retries a refused login: after one,
+  automatic logins stop until `async_login` is called explicitly.
+- An API call without a valid session answers ``403``: the session expired (idle
+  timeout, restart, logout). The client logs in again once and repeats the call
+  once; a second ``403`` is an error.
+- Neither ``Origin`` nor ``Referer`` is sent, which satisfies the CSRF check.
+
+Give the client a session with ``aiohttp.DummyCookieJar`` when one is available
+(Home Assistant: ``async_create_clientsession(hass, cookie_jar=DummyCookieJar())``).
+A normal jar stores the cookie too and aiohttp lets a same-named jar cookie replace
+the explicit header, so two qBittorrent 4.x/5.0/5.1 instances on one host name
+(both call their cookie ``SID``) would keep invalidating each other's session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+import json
+import logging
+import re
+from typing import Any, Final
+
+import aiohttp
+
+from .client import DEFAULT_TIMEOUT, ServiceClient
+from .errors import Banned, CannotConnect, InvalidAuth, UnexpectedResponse
+
+_LOGGER = logging.getLogger(__name__)
+
+LOGIN_PATH: Final = "/api/v2/auth/login"
+LOGOUT_PATH: Final = "/api/v2/auth/logout"
+VERSION_PATH: Final = "/api/v2/app/version"
+API_VERSION_PATH: Final = "/api/v2/app/webapiVersion"
+MAINDATA_PATH: Final = "/api/v2/sync/maindata"
+
+# Session cookie names: "SID" up to 5.1, "QBT_SID_<webui port>" from 5.2 on.
+_SESSION_COOKIE_RE: Final = re.compile(r"SID|QBT_SID_[0-9A-Za-z_-]*")
+# RFC 6265 cookie-octet: printable ASCII without space, '"', ',', ';' and '\'.
+_COOKIE_VALUE_RE: Final = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]+")
+_MAX_COOKIE_VALUE: Final = 4096
+
+# "v4.5.2", "v5.1.4", "v5.0.0beta1"; WebAPI "2.8.19", "2.11.4".
+_APP_VERSION_RE: Final = re.compile(r"v?\d+(?:\.\d+)*[0-9A-Za-z.+~-]*")
+_API_VERSION_RE: Final = re.compile(r"\d+(?:\.\d+){1,3}")
+_MAX_VERSION_LENGTH: Final = 64
+
+# Login bodies of qBittorrent ≤ 5.1 (5.2 answers 204 / 401 without a body).
+_LOGIN_OK: Final = b"Ok."
+_LOGIN_FAILED: Final = b"Fails."
+
+
+@dataclass(frozen=True, slots=True)
+class QBittorrentVersion:
+    """What ``/api/v2/app/version`` and ``/api/v2/app/webapiVersion`` report."""
+
+    # Application version as sent, e.g. "v4.5.2" or "v5.1.4".
+    app_version: str
+    # WebUI API version, e.g. "2.8.19" (4.5.2) or "2.11.4" (5.1.4).
+    api_version: str
+
+    @property
+    def api_version_info(self) -> tuple[int, ...]:
+        """Return the WebUI API version as numbers, for comparisons: (2, 11, 4)."""
+        return tuple(int(part) for part in self.api_version.split("."))
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """Status, body and session cookie (name, value) of one HTTP answer."""
+
+    status: int
+    body: bytes
+    session_cookie: tuple[str, str] | None
+
+
+def session_cookie(set_cookie_headers: Iterable[str]) -> tuple[str, str] | None:
+    """Return (name, value) of the first qBittorrent session cookie, or None.
+
+    `set_cookie_headers` are the raw ``Set-Cookie`` header values of one answer.
+    Only ``SID`` and ``QBT_SID_*`` cookies with a well-formed value count.
+    """
+    for header in set_cookie_headers:
+        name, separator, value = header.split(";", 1)[0].partition("=")
+        name, value = name.strip(), value.strip()
+        if (
+            separator
+            and _SESSION_COOKIE_RE.fullmatch(name)
+            and len(value) <= _MAX_COOKIE_VALUE
+            and _COOKIE_VALUE_RE.fullmatch(value)
+        ):
+            return name, value
+    return None
+
+
+class QBittorrentClient(ServiceClient):
+    """qBittorrent WebUI API client with session-cookie or API-key authentication."""
+
+    service_name = "qBittorrent"
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        *,
+        username: str = "",
+        password: str = "",
+        api_key: str | None = None,
+        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        """Initialize the client; raise ValueError on an invalid URL.
+
+        With an `api_key` (qBittorrent 5.2+) username and password are not used.
+        """
+        super().__init__(session, url, timeout=timeout)
+        self._username = username
+        self._password = password
+        self._api_key = api_key or None
+        self._cookie: tuple[str, str] | None = None
+        self._logged_in = False
+        self._login_count = 0
+        # Error class of a login the server refused (InvalidAuth or Banned): no
+        # automatic login is attempted after one, as each failure counts to a ban.
+        self._refusal: type[InvalidAuth] | None = None
+        self._login_lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        """Return a representation without credentials or session cookie."""
+        return f"<{type(self).__name__} {self._host}>"
+
+    @property
+    def uses_api_key(self) -> bool:
+        """Return True when the client authenticates with an API key."""
+        return self._api_key is not None
+
+    @property
+    def needs_login(self) -> bool:
+        """Return True when the next API call starts with a login."""
+        return self._api_key is None and not self._logged_in
+
+    @property
+    def login_count(self) -> int:
+        """Return the number of successful logins.
+
+        Every login starts a new WebUI session, and sync/maindata state lives per
+        session: when this number changes, the next maindata answer is a full update.
+        """
+        return self._login_count
+
+    def _auth_headers(self) -> dict[str, str]:
+        """Return the API key header, or the session cookie once logged in."""
+        if self._api_key is not None:
+            return {"Authorization": f"Bearer {self._api_key}"}
+        if self._cookie is not None:
+            name, value = self._cookie
+            return {"Cookie": f"{name}={value}"}
+        return {}
+
+    def _forget_session(self) -> None:
+        """Drop the session cookie; the next API call logs in again."""
+        self._cookie = None
+        self._logged_in = False
+
+    # -- transport ------------------------------------------------------------
+
+    async def _async_send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> _Answer:
+        """Send one request and return the answer, whatever its status.
+
+        Redirects are not followed: qBittorrent never redirects API calls, and a
+        redirect must not carry the session cookie to another host.
+        """
+        headers = self._auth_headers() if authenticated else {}
+        _LOGGER.debug("%s %s %s%s", self.service_name, method, self._host, path)
+        try:
+            async with self._session.request(
+                method,
+                f"{self._base_url}{path}",
+                params=params,
+                data=data,
+                headers=headers,
+                timeout=self._timeout,
+                allow_redirects=False,
+            ) as response:
+                status = response.status
+                body = await response.read()
+                cookie = session_cookie(response.headers.getall("Set-Cookie", ()))
+        except TimeoutError as err:
+            raise CannotConnect(self._describe(method, path, "timed out")) from err
+        except aiohttp.ClientError as err:
+            raise CannotConnect(self._describe(method, path, f"failed: {err}")) from err
+        return _Answer(status, body, cookie)
+
+    def _checked(self, answer: _Answer, method: str, path: str) -> bytes:
+        """Return the body of a 2xx answer, else raise the matching error."""
+        if answer.status in (401, 403):
+            raise InvalidAuth(
+                self._describe(method, path, f"was refused (HTTP {answer.status})")
+            )
+        if not 200 <= answer.status < 300:
+            raise UnexpectedResponse(
+                self._describe(method, path, f"answered HTTP {answer.status}")
+            )
+        return answer.body
+
+    # -- session --------------------------------------------------------------
+
+    async def async_login(self) -> None:
+        """Log in with username and password and keep the session cookie.
+
+        Does nothing with an API key. Raises InvalidAuth for wrong credentials,
+        Banned when the IP address is banned, CannotConnect or UnexpectedResponse.
+        Each call makes exactly one login attempt.
+        """
+        if self._api_key is not None:
+            return
+        async with self._login_lock:
+            await self._async_login_locked()
+
+    async def _async_login_locked(self) -> None:
+        """Make one login attempt; the caller holds the login lock."""
+        self._forget_session()
+        answer = await self._async_send(
+            "POST",
+            LOGIN_PATH,
+            data={"username": self._username, "password": self._password},
+            authenticated=False,
+        )
+        body = answer.body.strip()
+        if answer.status == 403:
+            self._refusal = Banned
+            raise Banned(
+                self._describe(
+                    "POST",
+                    LOGIN_PATH,
+                    "was refused: this IP address is banned after too many failed "
+                    "logins (HTTP 403)",
+                )
+            )
+        if answer.status == 401 or (answer.status == 200 and body == _LOGIN_FAILED):
+            self._refusal = InvalidAuth
+            raise InvalidAuth(
+                self._describe(
+                    "POST", LOGIN_PATH, "was refused: wrong username or password"
+                )
+            )
+        if answer.status == 204 or (answer.status == 200 and body == _LOGIN_OK):
+            self._cookie = answer.session_cookie
+            self._logged_in = True
+            self._refusal = None
+            self._login_count += 1
+            _LOGGER.debug(
+                "%s at %s: logged in (session cookie: %s)",
+                self.service_name,
+                self._host,
+                answer.session_cookie[0] if answer.session_cookie else "none",
+            )
+            return
+        if 200 <= answer.status < 300:
+            # E.g. a reverse proxy's login page, or a wrong base path.
+            raise UnexpectedResponse(
+                self._describe("POST", LOGIN_PATH, "did not answer like qBittorrent")
+            )
+        raise UnexpectedResponse(
+            self._describe("POST", LOGIN_PATH, f"answered HTTP {answer.status}")
+        )
+
+    async def _async_ensure_session(self, expired: int | None = None) -> bool:
+        """Log in unless a usable session exists; return True if this call did.
+
+        `expired` is the `login_count` of a session the server just refused: log in
+        again unless another task already replaced that session meanwhile.
+        """
+        async with self._login_lock:
+            if self._logged_in and (expired is None or self._login_count != expired):
+                return False
+            if self._refusal is not None:
+                self._forget_session()
+                raise self._refusal(
+                    self._describe(
+                        "POST",
+                        LOGIN_PATH,
+                        "not retried: the last login was refused (log in again to retry)",
+                    )
+                )
+            await self._async_login_locked()
+            return True
+
+    async def async_logout(self) -> None:
+        """End the WebUI session (best effort: errors are logged, not raised)."""
+        if self._api_key is not None:
+            return
+        async with self._login_lock:
+            if not self._logged_in:
+                return
+            try:
+                await self._async_send("POST", LOGOUT_PATH)
+            except CannotConnect as err:
+                _LOGGER.debug("Logout from %s failed: %s", self._host, err)
+            finally:
+                self._forget_session()
+
+    async def _async_api_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """Send an authenticated API request and return the body of its 2xx answer.
+
+        Logs in first when there is no session. A 403 on an existing session means
+        it expired: log in again once and repeat the request once.
+        """
+        if self._api_key is not None:
+            return self._checked(
+                await self._async_send(method, path, params=params), method, path
+            )
+        fresh = await self._async_ensure_session()
+        session_number = self._login_count
+        answer = await self._async_send(method, path, params=params)
+        if answer.status == 403 and not fresh:
+            _LOGGER.debug(
+                "%s at %s: session expired, logging in again",
+                self.service_name,
+                self._host,
+            )
+            await self._async_ensure_session(expired=session_number)
+            answer = await self._async_send(method, path, params=params)
+        if answer.status == 403:
+            self._forget_session()
+        return self._checked(answer, method, path)
+
+    # -- API --------------------------------------------------------------------
+
+    async def _async_get_text(self, path: str, pattern: re.Pattern[str]) -> str:
+        """GET a short text answer that must match `pattern` completely."""
+        body = await self._async_api_request("GET", path)
+        try:
+            text = body.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            text = ""
+        if len(text) > _MAX_VERSION_LENGTH or not pattern.fullmatch(text):
+            raise UnexpectedResponse(
+                self._describe("GET", path, "did not answer with a version")
+            )
+        return text
+
+    async def async_get_version(self) -> QBittorrentVersion:
+        """Return the application and WebUI API versions."""
+        return QBittorrentVersion(
+            app_version=await self._async_get_text(VERSION_PATH, _APP_VERSION_RE),
+            api_version=await self._async_get_text(API_VERSION_PATH, _API_VERSION_RE),
+        )
+
+    async def async_validate(self) -> QBittorrentVersion:
+        """Log in (unless an API key is used) and return the versions.
+
+        Always makes a fresh login attempt, so it also clears a refused login.
+        """
+        await self.async_login()
+        return await self.async_get_version()
+
+    async def async_get_maindata(self, rid: int) -> Any:
+        """Return the decoded ``/api/v2/sync/maindata?rid=<rid>`` answer.
+
+        Pass 0 for a full update, else the `rid` of the previous answer. The answer
+        is not validated here (parsers.qbittorrent.MaindataMerger does that).
+        """
+        if isinstance(rid, bool) or not isinstance(rid, int) or rid < 0:
+            raise ValueError("rid must be a non-negative integer")
+        body = await self._async_api_request(
+            "GET", MAINDATA_PATH, params={"rid": str(rid)}
+        )
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError) as err:
+            raise UnexpectedResponse(
+                self._describe("GET", MAINDATA_PATH, "did not answer with JSON")
+            ) from err

@@ -1,0 +1,1 @@
+"""Integration tests against real service binaries started by the tests."""
