@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 import logging
 from typing import Any, Final
 
 import aiohttp
 
-from .client import DEFAULT_TIMEOUT, ServiceClient, json_object, json_str
+from .client import (
+    DEFAULT_TIMEOUT,
+    ServiceClient,
+    json_object,
+    json_optional_int,
+    json_str,
+)
 from .errors import UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
@@ -17,6 +23,14 @@ _LOGGER = logging.getLogger(__name__)
 # Ids per /Items request: 50 N-form ids keep the query string under 2 kB, well
 # inside what reverse proxies accept.
 _IDS_PER_REQUEST: Final = 50
+
+# Item fields the recent-items query asks for, beyond the ones every DTO carries
+# (Id, Name, Type, ProductionYear, IndexNumber, ParentIndexNumber, IndexNumberEnd,
+# SeriesId, SeriesName, LocationType). MediaSources is left out on purpose: it
+# makes the server load every media stream of every item and multiplies the
+# answer's size, while Path plus LocationType already tell a real file from a
+# missing (virtual) episode.
+RECENT_ITEM_FIELDS: Final = ("ProviderIds", "Path", "DateCreated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +40,19 @@ class JellyfinSystemInfo:
     server_name: str
     version: str
     server_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecentItemsPage:
+    """One page of ``GET /Items`` sorted by creation date, newest first."""
+
+    # Raw item DTOs (PascalCase JSON objects); elements that are not objects are
+    # dropped. Convert them with parsers.jellyfin_api.item_from_dto.
+    items: list[dict[str, Any]]
+    # TotalRecordCount: how many items match the query in the whole library.
+    total: int | None
+    # Index of the first item of this page in the whole result.
+    start_index: int
 
 
 def normalize_item_id(item_id: str) -> str:
@@ -94,6 +121,58 @@ class JellyfinClient(ServiceClient):
                 if (parsed := _parse_provider_ids(item)) is not None:
                     result[parsed[0]] = parsed[1]
         return result
+
+    async def async_get_recent_items(
+        self, item_types: Sequence[str], *, limit: int, start_index: int = 0
+    ) -> RecentItemsPage:
+        """Return the most recently created items of the given types, newest first.
+
+        One ``GET /Items`` request over the whole library (``Recursive``), sorted
+        by ``DateCreated`` descending and paged with ``StartIndex``/``Limit``.
+        Missing (virtual) episodes are filtered out by the server (``IsMissing=false``
+        means ``IsVirtualItem = false``); images and user data are not requested.
+        Raise ValueError for an empty type list, a limit below 1 or a negative
+        start index.
+        """
+        # A bare string is a Sequence[str] too; take it as one type, not letters.
+        names = [item_types] if isinstance(item_types, str) else item_types
+        types = [item_type for item_type in names if item_type]
+        if not types:
+            raise ValueError("item_types must name at least one item type")
+        if limit < 1 or start_index < 0:
+            raise ValueError("limit must be >= 1 and start_index >= 0")
+        data = json_object(
+            await self._async_get_json(
+                "/Items",
+                params={
+                    "Recursive": "true",
+                    "IncludeItemTypes": ",".join(types),
+                    "SortBy": "DateCreated",
+                    "SortOrder": "Descending",
+                    "Fields": ",".join(RECENT_ITEM_FIELDS),
+                    "IsMissing": "false",
+                    "StartIndex": str(start_index),
+                    "Limit": str(limit),
+                    "EnableImages": "false",
+                    "EnableUserData": "false",
+                },
+            ),
+            "items",
+        )
+        raw_items = data.get("Items")
+        if not isinstance(raw_items, list):
+            raise UnexpectedResponse("Expected an Items array from Jellyfin")
+        items: list[dict[str, Any]] = []
+        for item in raw_items:
+            if isinstance(item, dict):
+                items.append(item)
+            else:
+                _LOGGER.debug("Skipping a Jellyfin item that is not an object")
+        return RecentItemsPage(
+            items=items,
+            total=json_optional_int(data, "TotalRecordCount", minimum=0),
+            start_index=start_index,
+        )
 
 
 def _parse_provider_ids(item: Any) -> tuple[str, dict[str, str]] | None:

@@ -1,0 +1,178 @@
+"""Converter for Jellyfin REST item DTOs (``GET /Items``) into JellyfinItem observations.
+
+The recent-items fallback asks Jellyfin for the newest Movie and Episode items and
+feeds them to the tracker as if the webhook plugin had reported them, so the result
+has the same shape as `parse_jellyfin` produces for an ItemAdded body:
+N-form GUIDs, provider ids keyed by lower-cased name ("tmdb", "tvdb",
+"shoko series"), season/episode numbers of episodes.
+
+REST DTOs differ from the webhook data object (PROTOCOLS.md §5.2): `Type` instead of
+`ItemType`, `ProductionYear` instead of `Year`, `ParentIndexNumber`/`IndexNumber`/
+`IndexNumberEnd` instead of `SeasonNumber`/`EpisodeNumber`/`EpisodeNumberEnd`, and
+provider ids in a `ProviderIds` object ({"Tmdb": "603"}) instead of `Provider_tmdb`
+keys. Names are not passed through the plugin's Escape(), so nothing is unescaped.
+
+Pure Python, no Home Assistant imports. Nothing here raises for any JSON input:
+malformed DTOs give None (logged at debug level).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+import logging
+import re
+from typing import Final
+
+from custom_components.status_tracker.observations import (
+    JellyfinEvent,
+    JellyfinItem,
+    normalize_jellyfin_id,
+)
+
+from .errors import InvalidPayload
+from .fields import JsonObject
+
+_LOGGER = logging.getLogger(__name__)
+
+# BaseItemKind names the tracker can match against requests.
+SUPPORTED_TYPES: Final = frozenset({"Movie", "Episode"})
+
+# LocationType of missing episodes (known from metadata, no file).
+VIRTUAL_LOCATION: Final = "Virtual"
+
+_HEX_DIGITS: Final = frozenset("0123456789abcdef")
+
+# Jellyfin writes DateTimes as "yyyy-MM-ddTHH:mm:ss.fffffffZ" (7 fractional digits,
+# JsonDateTimeConverter). Offsets and other fraction lengths are accepted too.
+_DATETIME: Final = re.compile(
+    r"(?P<base>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})"
+    r"(?:\.(?P<fraction>\d+))?"
+    r"(?P<zone>Z|[+-]\d{2}:\d{2})?",
+    re.ASCII,
+)
+
+
+def item_from_dto(dto: object) -> JellyfinItem | None:
+    """Convert one ``/Items`` DTO of a Movie or Episode into a JellyfinItem.
+
+    The result is an ItemAdded observation like the webhook's. Return None (and log
+    at debug level) for anything that is not an object, for other item types, and
+    for DTOs with a missing or malformed Id, Type or Name, or with a present field
+    of the wrong type (SeriesId, ProductionYear, the index numbers, ProviderIds).
+    """
+    if not isinstance(dto, Mapping):
+        _LOGGER.debug("Skipping a Jellyfin item that is not an object")
+        return None
+    item_type = dto.get("Type")
+    if not isinstance(item_type, str) or item_type not in SUPPORTED_TYPES:
+        _LOGGER.debug("Skipping a Jellyfin item of type %r", item_type)
+        return None
+    try:
+        return _read_item(dto, item_type)
+    except InvalidPayload as err:
+        _LOGGER.debug("Skipping a malformed Jellyfin %s item: %s", item_type, err)
+        return None
+
+
+def _read_item(dto: Mapping[str, object], item_type: str) -> JellyfinItem:
+    """Read the fields of a Movie/Episode DTO; raise InvalidPayload when malformed."""
+    root = JsonObject(dto)
+    return JellyfinItem(
+        event=JellyfinEvent.ITEM_ADDED,
+        item_id=_require_guid(root, "Id"),
+        item_type=item_type,
+        name=root.require_str("Name"),
+        # Jellyfin has no year 0; treat it like "unknown", as the webhook parser does.
+        year=root.optional_int("ProductionYear") or None,
+        provider_ids=_read_provider_ids(dto),
+        series_id=_optional_guid(root, "SeriesId"),
+        series_name=root.optional_str("SeriesName"),
+        season=root.optional_int("ParentIndexNumber"),
+        episode=root.optional_int("IndexNumber"),
+        episode_end=root.optional_int("IndexNumberEnd"),
+    )
+
+
+def _optional_guid(root: JsonObject, key: str) -> str | None:
+    """Read a GUID in N or D form and return it in N form."""
+    guid = normalize_jellyfin_id(root.optional_str(key))
+    if guid is None:
+        return None
+    if len(guid) != 32 or not _HEX_DIGITS.issuperset(guid):
+        raise root.invalid(key, "must be a GUID (32 hex digits, dashes allowed)")
+    return guid
+
+
+def _require_guid(root: JsonObject, key: str) -> str:
+    """Read a GUID that must be present."""
+    guid = _optional_guid(root, key)
+    if guid is None:
+        raise root.invalid(key, "is missing (expected a GUID)")
+    return guid
+
+
+def _read_provider_ids(dto: Mapping[str, object]) -> dict[str, str]:
+    """Return `ProviderIds` as {lower-cased name: value}.
+
+    Same key form as the webhook parser ("Tmdb" -> "tmdb", "Shoko Series" ->
+    "shoko series"); values that are not strings or are blank are dropped.
+    """
+    providers = dto.get("ProviderIds")
+    if providers is None:
+        return {}
+    if not isinstance(providers, Mapping):
+        raise InvalidPayload("ProviderIds must be an object", field="ProviderIds")
+    return {
+        name.lower(): value.strip()
+        for name, value in providers.items()
+        if isinstance(name, str) and name and isinstance(value, str) and value.strip()
+    }
+
+
+def is_playable(dto: object) -> bool:
+    """Return True when a DTO is backed by a real media file.
+
+    That is: at least one `MediaSources` entry or a non-empty `Path`, and a
+    `LocationType` other than "Virtual" (missing episodes are virtual and have
+    neither). Anything malformed is not playable.
+    """
+    if not isinstance(dto, Mapping) or dto.get("LocationType") == VIRTUAL_LOCATION:
+        return False
+    sources = dto.get("MediaSources")
+    if isinstance(sources, list) and any(isinstance(s, Mapping) for s in sources):
+        return True
+    path = dto.get("Path")
+    return isinstance(path, str) and bool(path.strip())
+
+
+def created_at(dto: object) -> datetime | None:
+    """Return the `DateCreated` of a DTO as an aware UTC datetime, or None."""
+    if not isinstance(dto, Mapping):
+        return None
+    value = dto.get("DateCreated")
+    return parse_datetime(value) if isinstance(value, str) else None
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """Parse a Jellyfin ISO-8601 timestamp into an aware UTC datetime.
+
+    Jellyfin writes 7 fractional digits (.NET ticks) and a "Z"; the fraction is
+    cut to the 6 digits Python keeps. A timestamp without zone is taken as UTC
+    (Jellyfin stores UTC). .NET's DateTime.MinValue (year 1), used for "unset",
+    and anything unparsable give None.
+    """
+    match = _DATETIME.fullmatch(text.strip())
+    if match is None:
+        return None
+    fraction = match["fraction"]
+    zone = match["zone"]
+    iso = match["base"]
+    if fraction:
+        iso += "." + fraction[:6].ljust(6, "0")
+    iso += "+00:00" if zone in (None, "Z") else zone
+    try:
+        parsed = datetime.fromisoformat(iso).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return None if parsed.year == 1 else parsed
