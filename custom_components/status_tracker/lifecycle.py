@@ -31,7 +31,8 @@ def unit_stage(
     states = [downloads[h] for h in unit.download_ids if h in downloads]
     if any(download.complete for download in states):
         return Stage.DOWNLOADED
-    if any(download.progress > 0 for download in states):
+    if states:
+        # The download client has it (queued, fetching metadata or transferring).
         return Stage.DOWNLOADING
     if unit.grabbed_at:
         return Stage.GRABBED

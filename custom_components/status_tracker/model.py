@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
-from .observations import MediaType, episode_key
+from .observations import MediaType, episode_key, is_torrent_complete
 
 
 class Stage(StrEnum):
@@ -64,9 +64,15 @@ class TimelineKind(StrEnum):
     SEERR_AVAILABLE = "seerr_available"
     ADDED_TO_ARR = "added_to_arr"
     GRABBED = "grabbed"
+    DOWNLOADED = "downloaded"
+    DOWNLOAD_ERROR = "download_error"
     IMPORTED = "imported"
     IMPORT_BLOCKED = "import_blocked"
     AVAILABLE = "available"
+
+
+# Download state recorded when the client no longer lists the torrent.
+REMOVED_STATE: Final = "removed"
 
 
 @dataclass(slots=True)
@@ -78,11 +84,13 @@ class Download:
     speed: int = 0
     eta: int | None = None
     size: int | None = None
+    # Config subentry id of the download client that reports it.
+    client: str | None = None
 
     @property
     def complete(self) -> bool:
         """Return True when every selected byte is on disk."""
-        return self.progress >= 1.0
+        return is_torrent_complete(self.progress, self.state)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict."""
@@ -92,6 +100,7 @@ class Download:
             "speed": self.speed,
             "eta": self.eta,
             "size": self.size,
+            "client": self.client,
         }
 
     @classmethod
@@ -103,6 +112,7 @@ class Download:
             speed=data.get("speed", 0),
             eta=data.get("eta"),
             size=data.get("size"),
+            client=data.get("client"),
         )
 
 
@@ -293,6 +303,10 @@ class Request:
     state: str = Stage.REQUESTED
     updated_at: str | None = None
     finished_at: str | None = None
+    # When the state last changed, and when anything last moved forward (a new
+    # fact, download progress): what the stalled check measures.
+    stage_since: str | None = None
+    last_progress_at: str | None = None
     # Idempotency keys of the facts already recorded (rebuilt from the timeline).
     seen_keys: set[str] = field(default_factory=set, repr=False, compare=False)
 
@@ -351,6 +365,8 @@ class Request:
             "state": self.state,
             "updated_at": self.updated_at,
             "finished_at": self.finished_at,
+            "stage_since": self.stage_since,
+            "last_progress_at": self.last_progress_at,
         }
 
     @classmethod
@@ -399,5 +415,7 @@ class Request:
             state=data.get("state", Stage.REQUESTED),
             updated_at=data.get("updated_at"),
             finished_at=data.get("finished_at"),
+            stage_since=data.get("stage_since"),
+            last_progress_at=data.get("last_progress_at"),
             seen_keys={entry.key for entry in timeline},
         )

@@ -226,6 +226,71 @@ class SeriesEpisodes:
     episodes: tuple[EpisodeRef, ...]
 
 
+# qBittorrent's "infinite / unknown" ETA (100 days), reported e.g. when stalled.
+QBITTORRENT_UNKNOWN_ETA: Final = 8640000
+# Torrent states that mean the download cannot go on without help.
+TORRENT_ERROR_STATES: Final = frozenset({"error", "missingFiles"})
+# Torrent states of a finished download (4.x says pausedUP, 5.x stoppedUP). A
+# finished torrent being rechecked (checkingUP) reports rising progress below 1.
+TORRENT_COMPLETE_STATES: Final = frozenset(
+    {
+        "uploading",
+        "stalledUP",
+        "queuedUP",
+        "forcedUP",
+        "checkingUP",
+        "pausedUP",
+        "stoppedUP",
+    }
+)
+
+
+def is_torrent_complete(progress: float, state: str | None) -> bool:
+    """Return True when a torrent's data is complete (downloading is over)."""
+    return progress >= 1.0 or state in TORRENT_COMPLETE_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class TorrentState:
+    """One torrent as the download client reports it (merged sync/maindata)."""
+
+    # Lower-case info-hash (the key of sync/maindata's torrents map).
+    hash: str
+    name: str
+    # qBittorrent state string: "downloading", "stalledDL", "pausedUP" (4.x),
+    # "stoppedUP" (5.x), "error", "missingFiles", ...
+    state: str
+    # 0.0 .. 1.0
+    progress: float
+    # Bytes per second.
+    download_speed: int = 0
+    # Seconds; None when qBittorrent reports it as unknown (8640000).
+    eta: int | None = None
+    # Bytes of the selected files, and bytes still missing.
+    size: int | None = None
+    amount_left: int | None = None
+    # Unix seconds; None while not completed (-1).
+    completion_on: int | None = None
+    category: str | None = None
+    save_path: str | None = None
+    content_path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TorrentSnapshot:
+    """What one poll of a download client changed.
+
+    `torrents` holds the full current state of every torrent that changed (or of
+    all torrents after a full update); `removed` the hashes no longer present.
+    """
+
+    instance_id: str
+    torrents: tuple[TorrentState, ...]
+    removed: tuple[str, ...] = ()
+    # True when `torrents` is the client's complete list (a full update).
+    full: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Ignored:
     """A valid payload that carries nothing the tracker uses (Test, Health, Rename...)."""
@@ -245,6 +310,7 @@ Observation = (
     | ArrFileDeleted
     | JellyfinItem
     | SeriesEpisodes
+    | TorrentSnapshot
     | Ignored
 )
 

@@ -13,7 +13,7 @@ This module has no Home Assistant imports.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 import logging
 from typing import Any, Final
@@ -30,16 +30,20 @@ from .correlation import (
 from .lifecycle import derive_state, in_requested_seasons
 from .model import (
     FINISHED_STATES,
+    REMOVED_STATE,
+    Download,
     Episode,
     Outcome,
     Problem,
     ProblemKind,
     Request,
+    Stage,
     TimelineEntry,
     TimelineKind,
     Unit,
 )
 from .observations import (
+    TORRENT_ERROR_STATES,
     ArrFileDeleted,
     ArrGrab,
     ArrImport,
@@ -56,11 +60,18 @@ from .observations import (
     SeerrEvent,
     SeerrNotification,
     SeriesEpisodes,
+    TorrentSnapshot,
+    TorrentState,
     episode_key,
 )
 from .serialize import observation_from_dict, observation_to_dict
 
 _LOGGER = logging.getLogger(__name__)
+
+# Stages in which the files are (nearly) in the library.
+_AWAITING_LIBRARY: Final = frozenset(
+    {Stage.DOWNLOADED, Stage.IMPORTING, Stage.MATCHING}
+)
 
 DEFAULT_MAX_ORPHANS: Final = 500
 DEFAULT_ORPHAN_TTL: Final = timedelta(hours=48)
@@ -89,6 +100,15 @@ class StageChange:
     current: str
 
 
+@dataclass(frozen=True, slots=True)
+class ProblemChange:
+    """A problem was raised (`reason` set) or cleared (`reason` None)."""
+
+    request_id: str
+    kind: str
+    reason: str | None
+
+
 @dataclass(slots=True)
 class TrackerUpdate:
     """What one call changed, for the entities, events and the store."""
@@ -96,7 +116,11 @@ class TrackerUpdate:
     created: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     stage_changes: list[StageChange] = field(default_factory=list)
+    problem_changes: list[ProblemChange] = field(default_factory=list)
     orphaned: bool = False
+    # False when only live download figures (progress, speed, ETA) changed:
+    # the next poll brings them back, so they are not worth a write.
+    persist: bool = False
 
     def __bool__(self) -> bool:
         """Return True when anything (including the orphan buffer) changed."""
@@ -107,7 +131,9 @@ class TrackerUpdate:
         self.created.extend(other.created)
         self.changed.extend(i for i in other.changed if i not in self.changed)
         self.stage_changes.extend(other.stage_changes)
+        self.problem_changes.extend(other.problem_changes)
         self.orphaned = self.orphaned or other.orphaned
+        self.persist = self.persist or other.persist
 
 
 @dataclass(slots=True)
@@ -167,6 +193,8 @@ class Tracker:
         self._recent: dict[str, str] = {}
         self._index = CorrelationIndex()
         self._orphans: list[Orphan] = []
+        # Problems raised or cleared since the last update was reported.
+        self._problem_changes: list[ProblemChange] = []
 
     # ------------------------------------------------------------------ access
 
@@ -232,6 +260,34 @@ class Tracker:
             and not request.episodes_complete
         ]
 
+    def awaiting_availability(self, entered_before: datetime) -> list[Request]:
+        """Return active requests waiting for Jellyfin since before a time.
+
+        Those in downloaded, importing or matching: the files are (nearly) in
+        the library, so Jellyfin should show them.
+        """
+        limit = entered_before.isoformat()
+        return [
+            request
+            for request in self.active()
+            if request.state in _AWAITING_LIBRARY
+            and (request.stage_since or request.created_at) <= limit
+        ]
+
+    def would_match(self, observation: Observation, among: set[str]) -> bool:
+        """Return True when an observation's keys point at one of `among`."""
+        return bool(self._index.lookup(observation_keys(observation)) & among)
+
+    def downloading_via(self, client: str) -> bool:
+        """Return True while an active request has an unfinished download there."""
+        return any(
+            download.client == client
+            and not download.complete
+            and download.state != REMOVED_STATE
+            for request in self.active()
+            for download in request.downloads.values()
+        )
+
     # ------------------------------------------------------------ persistence
 
     def load(self, data: dict[str, Any]) -> None:
@@ -283,17 +339,24 @@ class Tracker:
     # ------------------------------------------------------------------ apply
 
     def apply(
-        self, observation: Observation, *, at: datetime | None = None
+        self,
+        observation: Observation,
+        *,
+        at: datetime | None = None,
+        keep_orphan: bool = True,
     ) -> TrackerUpdate:
         """Record one observation and return what changed.
 
         `at` is when the observation was received (an orphan's arrival time): its
         facts keep that time, while the request is re-derived and stamped now.
+        With `keep_orphan` False an observation that matches nothing is dropped
+        (a periodic check's library item) instead of waiting for a request.
         """
         now = self._now()
         when = at or now
         touched = _Touched()
         orphan = False
+        persist = True
         match observation:
             case SeerrNotification():
                 self._apply_seerr(observation, when, touched)
@@ -309,13 +372,16 @@ class Tracker:
                 orphan = not self._apply_jellyfin(observation, when, touched)
             case SeriesEpisodes():
                 self._apply_series_episodes(observation, touched)
+            case TorrentSnapshot():
+                persist = self._apply_torrents(observation, when, touched)
             case ArrMediaDeleted() | ArrFileDeleted() | Ignored():
                 # Deletions are handled by the deletion feature; Ignored carries nothing.
                 pass
-        update = self._settle(touched, now)
-        if orphan:
+        update = self._settle(touched, now, persist=persist)
+        if orphan and keep_orphan:
             self._add_orphan(observation, when)
             update.orphaned = True
+            update.persist = True
         return update
 
     def refresh(self) -> TrackerUpdate:
@@ -331,8 +397,30 @@ class Tracker:
         update = self._settle(touched, when, only_if_state_changes=True)
         before = len(self._orphans)
         self._expire_orphans(when)
-        update.orphaned = len(self._orphans) != before
+        if len(self._orphans) != before:
+            update.orphaned = update.persist = True
         return update
+
+    def check_stalled(self, thresholds: dict[str, timedelta]) -> TrackerUpdate:
+        """Raise or clear the `stalled` problem of active requests.
+
+        A request is stalled when nothing moved forward for longer than the
+        threshold of its stage (stages without a threshold never stall).
+        """
+        now = self._now()
+        touched = _Touched()
+        for request in self.active():
+            limit = thresholds.get(request.state)
+            since = request.last_progress_at or request.stage_since
+            quiet = now - datetime.fromisoformat(since) if since else timedelta(0)
+            stalled = limit is not None and quiet >= limit
+            if stalled and limit is not None:
+                reason = f"No progress for {_duration(limit)} while {request.state}"
+                if self._set_problem(request, ProblemKind.STALLED, reason, now):
+                    touched.add(request)
+            elif not stalled and self._clear_problem(request, ProblemKind.STALLED):
+                touched.add(request)
+        return self._settle(touched, now)
 
     # ---------------------------------------------------------------- seerr
 
@@ -488,7 +576,7 @@ class Tracker:
         if not recorded:
             return
         self._link_arr(request, obs.service, obs.instance_id, obs.media)
-        request.problems.pop(ProblemKind.IMPORT_BLOCKED, None)
+        self._clear_problem(request, ProblemKind.IMPORT_BLOCKED)
         if obs.import_complete and obs.release_type == "seasonPack":
             # A season pack's import lists every episode of its season(s).
             seasons = _seasons_of(obs.episodes) | set(request.complete_seasons)
@@ -550,9 +638,7 @@ class Tracker:
                 _add_unique(unit.download_ids, obs.download_id)
             # An import that already happened for this download wins.
             if not any(unit.imported_at for unit in units):
-                request.problems[ProblemKind.IMPORT_BLOCKED] = Problem(
-                    reason=obs.reason, since=at
-                )
+                self._set_problem(request, ProblemKind.IMPORT_BLOCKED, obs.reason, when)
             touched.add(request)
         return True
 
@@ -571,6 +657,90 @@ class Tracker:
                 changed |= _merge_episode_ref(episode, ref, listed=True)
             if changed:
                 touched.add(request)
+
+    # ------------------------------------------------------------- downloads
+
+    def _apply_torrents(
+        self, obs: TorrentSnapshot, when: datetime, touched: _Touched
+    ) -> bool:
+        """Record download states; return True if anything worth saving changed."""
+        persist = False
+        seen: set[str] = set()
+        for torrent in obs.torrents:
+            seen.add(torrent.hash)
+            for request in self._lookup([("hash", torrent.hash)], active_only=True):
+                old = request.downloads.get(torrent.hash)
+                new = _download_of(torrent, obs.instance_id)
+                if new == old:
+                    continue
+                request.downloads[torrent.hash] = new
+                touched.add(request)
+                persist |= self._record_download(request, torrent, old, new, when)
+        removed = set(obs.removed)
+        if obs.full:
+            # A full answer lists everything: what it lacks was removed.
+            removed |= {
+                download_id
+                for request in self.active()
+                for download_id, download in request.downloads.items()
+                if download.client == obs.instance_id and download_id not in seen
+            }
+        for download_id in removed:
+            for request in self._lookup([("hash", download_id)], active_only=True):
+                download = request.downloads.get(download_id)
+                if download is not None and download.state != REMOVED_STATE:
+                    request.downloads[download_id] = replace(
+                        download, state=REMOVED_STATE, speed=0, eta=None
+                    )
+                    touched.add(request)
+                    persist = True
+        return persist
+
+    def _record_download(
+        self,
+        request: Request,
+        torrent: TorrentState,
+        old: Download | None,
+        new: Download,
+        when: datetime,
+    ) -> bool:
+        """Turn one torrent change into facts and problems; True if lasting."""
+        at = when.isoformat()
+        if old is None or new.progress > old.progress:
+            request.last_progress_at = at
+        if new.complete and not (old and old.complete):
+            self._record(
+                request,
+                key=f"download:{torrent.hash}:complete",
+                kind=TimelineKind.DOWNLOADED,
+                source="qbittorrent",
+                at=at,
+                detail=torrent.name,
+            )
+        failing = {
+            d.state
+            for d in request.downloads.values()
+            if d.state in TORRENT_ERROR_STATES
+        }
+        if failing:
+            reason = f"The download client reports {', '.join(sorted(failing))}"
+            if self._set_problem(request, ProblemKind.DOWNLOAD_ERROR, reason, when):
+                self._record(
+                    request,
+                    key=f"download:{torrent.hash}:{new.state}",
+                    kind=TimelineKind.DOWNLOAD_ERROR,
+                    source="qbittorrent",
+                    at=at,
+                    detail=torrent.name,
+                )
+        else:
+            self._clear_problem(request, ProblemKind.DOWNLOAD_ERROR)
+        return (
+            old is None
+            or old.complete != new.complete
+            or (old.state in TORRENT_ERROR_STATES)
+            != (new.state in TORRENT_ERROR_STATES)
+        )
 
     # -------------------------------------------------------------- jellyfin
 
@@ -698,6 +868,7 @@ class Tracker:
         if key in request.seen_keys:
             return False
         request.seen_keys.add(key)
+        request.last_progress_at = max(request.last_progress_at or at, at)
         request.timeline.append(
             TimelineEntry(at=at, kind=str(kind), source=source, key=key, detail=detail)
         )
@@ -804,7 +975,12 @@ class Tracker:
         return candidates[0]
 
     def _settle(
-        self, touched: _Touched, when: datetime, *, only_if_state_changes: bool = False
+        self,
+        touched: _Touched,
+        when: datetime,
+        *,
+        only_if_state_changes: bool = False,
+        persist: bool = True,
     ) -> TrackerUpdate:
         """Re-derive touched requests, reindex them and replay matching orphans."""
         update = TrackerUpdate()
@@ -821,9 +997,16 @@ class Tracker:
                 continue
             if created or current != previous:
                 request.state = current
+                request.stage_since = at
+                request.last_progress_at = max(request.last_progress_at or at, at)
                 update.stage_changes.append(
                     StageChange(request_id, None if created else previous, current)
                 )
+                persist = True
+            stalled = request.problems.get(ProblemKind.STALLED)
+            if stalled and (request.last_progress_at or "") >= stalled.since:
+                # Something moved after the request was found stalled.
+                self._clear_problem(request, ProblemKind.STALLED)
             if current in FINISHED_STATES:
                 request.finished_at = request.finished_at or at
             else:
@@ -834,9 +1017,30 @@ class Tracker:
             if created:
                 update.created.append(request_id)
             update.changed.append(request_id)
+        update.persist = persist and bool(update.changed)
+        update.problem_changes, self._problem_changes = self._problem_changes, []
         if new_keys:
             update.extend(self._replay_orphans(new_keys))
         return update
+
+    def _set_problem(
+        self, request: Request, kind: ProblemKind, reason: str, when: datetime
+    ) -> bool:
+        """Raise a problem (or change its reason); return True if it changed."""
+        existing = request.problems.get(kind)
+        if existing is not None and existing.reason == reason:
+            return False
+        since = existing.since if existing else when.isoformat()
+        request.problems[kind] = Problem(reason=reason, since=since)
+        self._problem_changes.append(ProblemChange(request.id, kind, reason))
+        return True
+
+    def _clear_problem(self, request: Request, kind: ProblemKind) -> bool:
+        """Clear a problem; return True if it was raised."""
+        if request.problems.pop(kind, None) is None:
+            return False
+        self._problem_changes.append(ProblemChange(request.id, kind, None))
+        return True
 
     def _track_finished(self, request: Request) -> None:
         """Keep the active and recently finished id sets in step with a request."""
@@ -976,6 +1180,29 @@ def _jellyfin_item_is_new_to(
         episode.available_at is None or episode.jellyfin_id == obs.item_id
         for episode in episodes
     )
+
+
+def _download_of(torrent: TorrentState, client: str) -> Download:
+    return Download(
+        progress=torrent.progress,
+        state=torrent.state,
+        speed=torrent.download_speed,
+        eta=torrent.eta,
+        size=torrent.size,
+        client=client,
+    )
+
+
+def _duration(limit: timedelta) -> str:
+    """Return "30 min", "2 h" or "1 d 2 h" for a stalled-problem reason."""
+    minutes = int(limit.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    days, hours = divmod(hours, 24)
+    return f"{days} d" + (f" {hours} h" if hours else "")
 
 
 def _seasons_of(episodes: Iterable[EpisodeRef]) -> set[int]:

@@ -259,7 +259,11 @@ def test_torrent_complete_at_grab_is_downloaded() -> None:
 
     request.downloads[MOVIE_HASH] = Download(progress=0.42, state="downloading")
     assert derive_state(request, NOW) == Stage.DOWNLOADING
+    # In the client but no bytes yet (metadata, queued, no peers) is
+    # downloading too, so a dead torrent falls under the downloading stall check.
     request.downloads[MOVIE_HASH] = Download(progress=0.0, state="metaDL")
+    assert derive_state(request, NOW) == Stage.DOWNLOADING
+    request.downloads.clear()
     assert derive_state(request, NOW) == Stage.GRABBED
 
 
