@@ -54,6 +54,27 @@ TITLES = {
     "jellyfin": "jellyfin",
 }
 
+# What each service answers to the integration's periodic health check.
+HEALTH_ANSWERS = {
+    "seerr": ("/api/v1/auth/me", {"id": 1, "displayName": "admin"}),
+    "sonarr": (
+        "/api/v3/system/status",
+        {"appName": "Sonarr", "instanceName": "Sonarr", "version": "4.0.19.2979"},
+    ),
+    "radarr": (
+        "/api/v3/system/status",
+        {"appName": "Radarr", "instanceName": "Radarr", "version": "5.28.0.10274"},
+    ),
+    "jellyfin": (
+        "/System/Info",
+        {
+            "ServerName": "jellyfin",
+            "Version": "10.11.5",
+            "Id": "f0e1d2c3b4a5968778695a4b3c2d1e0f",
+        },
+    ),
+}
+
 type PostWebhook = Callable[[str, Any], Awaitable[Any]]
 
 
@@ -68,6 +89,15 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
 
 
+# What the config flow adds for some services besides URL, key and webhook.
+EXTRA_DATA = {
+    "jellyfin": {
+        "external_url": "https://watch.example.com",
+        "server_id": "f0e1d2c3b4a5968778695a4b3c2d1e0f",
+    },
+}
+
+
 def subentry_data(service: str) -> dict[str, Any]:
     """Return what the config flow stores for one service instance."""
     return {
@@ -76,6 +106,7 @@ def subentry_data(service: str) -> dict[str, Any]:
             CONF_API_KEY: API_KEYS[service],
             CONF_VERIFY_SSL: True,
             CONF_WEBHOOK_ID: WEBHOOK_IDS[service],
+            **EXTRA_DATA.get(service, {}),
         },
         "subentry_id": SUBENTRY_IDS[service],
         "subentry_type": service,
@@ -108,9 +139,30 @@ def mock_config_entry(services: tuple[str, ...]) -> MockConfigEntry:
     )
 
 
+def mock_health(aioclient_mock: AiohttpClientMocker) -> None:
+    """Answer the periodic health checks of every service."""
+    for service, (path, answer) in HEALTH_ANSWERS.items():
+        aioclient_mock.get(f"{URLS[service]}{path}", json=answer)
+
+
+def mock_recent_items(
+    aioclient_mock: AiohttpClientMocker, answer: dict[str, Any] | None = None
+) -> None:
+    """Answer Jellyfin's newest-items query (empty library by default).
+
+    Registered before the plain /Items mock, which answers the series lookups.
+    """
+    aioclient_mock.get(
+        f"{URLS['jellyfin']}/Items?SortBy=DateCreated",
+        json=answer or {"Items": [], "TotalRecordCount": 0, "StartIndex": 0},
+    )
+
+
 @pytest.fixture
 def upstream(aioclient_mock: AiohttpClientMocker) -> AiohttpClientMocker:
     """Answer the REST calls the integration makes while tracking."""
+    mock_health(aioclient_mock)
+    mock_recent_items(aioclient_mock)
     aioclient_mock.get(
         f"{URLS['sonarr']}/api/v3/episode?seriesId=7", json=sonarr_episode_list()
     )

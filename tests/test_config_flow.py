@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Mapping
+from http import HTTPStatus
 import json
 from pathlib import Path
 import re
 from typing import Any
 from unittest.mock import patch
 
-from aiohttp import ClientError, ClientSession
+from aiohttp import ClientError
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     SOURCE_USER,
+    ConfigFlowResult,
     SubentryFlowResult,
 )
 from homeassistant.core import HomeAssistant
@@ -24,24 +27,46 @@ from homeassistant.helpers.network import NoURLAvailableError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+import voluptuous as vol
 
 from custom_components.status_tracker import config_flow
 from custom_components.status_tracker.const import (
     CONF_API_KEY,
+    CONF_EXTERNAL_URL,
+    CONF_FAST_POLL_SECONDS,
     CONF_HISTORY_SIZE,
     CONF_HUB_NAME,
+    CONF_PASSWORD,
     CONF_RETENTION_DAYS,
+    CONF_SERVER_ID,
+    CONF_SLOW_POLL_SECONDS,
+    CONF_STALL_APPROVED_HOURS,
+    CONF_STALL_DOWNLOADED_MINUTES,
+    CONF_STALL_DOWNLOADING_HOURS,
+    CONF_STALL_IMPORTING_MINUTES,
+    CONF_STALL_MATCHING_MINUTES,
+    CONF_SUBENTRY_ID,
     CONF_URL,
+    CONF_USERNAME,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_LOCAL_ONLY,
+    DEFAULT_FAST_POLL_SECONDS,
     DEFAULT_HISTORY_SIZE,
     DEFAULT_HUB_NAME,
     DEFAULT_RETENTION_DAYS,
+    DEFAULT_SLOW_POLL_SECONDS,
+    DEFAULT_STALL_APPROVED_HOURS,
+    DEFAULT_STALL_DOWNLOADED_MINUTES,
+    DEFAULT_STALL_DOWNLOADING_HOURS,
+    DEFAULT_STALL_IMPORTING_MINUTES,
+    DEFAULT_STALL_MATCHING_MINUTES,
     DEFAULT_WEBHOOK_LOCAL_ONLY,
     DOMAIN,
+    WEBHOOK_SERVICES,
     ServiceType,
 )
+from custom_components.status_tracker.options import DEFAULT_OPTIONS
 
 INTEGRATION_DIR = Path(__file__).parent.parent / "custom_components" / DOMAIN
 
@@ -54,6 +79,70 @@ SONARR_URL = "http://sonarr.lan:8989"
 RADARR_URL = "http://radarr.lan:7878"
 SEERR_URL = "http://seerr.lan:5055"
 JELLYFIN_URL = "http://jellyfin.lan:8096"
+QBT_URL = "http://qbittorrent.lan:8080"
+QBT_TITLE = "qBittorrent (qbittorrent.lan:8080)"
+
+QBT_USERNAME = "admin"
+QBT_PASSWORD = "pa55-w0rd-Secret!"
+QBT_NEW_PASSWORD = "n3w-pa55-w0rd-Secret!"
+QBT_API_KEY = "qbt_0123456789abcdefghijklmnopqrstuv"
+QBT_NEW_API_KEY = "qbt_vutsrqponmlkjihgfedcba9876543210"
+# Real qBittorrent session ids are base64: '/', '+' and '=' occur.
+QBT_SID = "HfsWvP/p2BzbPRCQqPMiknlj33fg+J5="
+# Successful logins: qBittorrent up to 5.1 and from 5.2 on.
+QBT_LOGIN_OK_4X = {
+    "text": "Ok.",
+    "headers": {"Set-Cookie": f"SID={QBT_SID}; HttpOnly; path=/; SameSite=Strict"},
+}
+QBT_LOGIN_OK_52 = {
+    "status": HTTPStatus.NO_CONTENT,
+    "headers": {"Set-Cookie": f"QBT_SID_8080={QBT_SID}; HttpOnly; path=/"},
+}
+# Stored credentials of a qBittorrent client.
+PASSWORD_LOGIN = {CONF_USERNAME: QBT_USERNAME, CONF_PASSWORD: QBT_PASSWORD}
+API_KEY_LOGIN = {CONF_API_KEY: QBT_API_KEY}
+QBT_LOGIN = "POST /api/v2/auth/login"
+QBT_VERSIONS = ["GET /api/v2/app/version", "GET /api/v2/app/webapiVersion"]
+
+# The options form as the user sees it: the defaults, grouped in sections.
+DEFAULT_OPTIONS_FORM: dict[str, dict[str, Any]] = {
+    "history": {
+        CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,
+        CONF_HISTORY_SIZE: DEFAULT_HISTORY_SIZE,
+    },
+    "webhooks": {CONF_WEBHOOK_LOCAL_ONLY: DEFAULT_WEBHOOK_LOCAL_ONLY},
+    "polling": {
+        CONF_FAST_POLL_SECONDS: DEFAULT_FAST_POLL_SECONDS,
+        CONF_SLOW_POLL_SECONDS: DEFAULT_SLOW_POLL_SECONDS,
+    },
+    "stalled": {
+        CONF_STALL_APPROVED_HOURS: DEFAULT_STALL_APPROVED_HOURS,
+        CONF_STALL_DOWNLOADING_HOURS: DEFAULT_STALL_DOWNLOADING_HOURS,
+        CONF_STALL_DOWNLOADED_MINUTES: DEFAULT_STALL_DOWNLOADED_MINUTES,
+        CONF_STALL_IMPORTING_MINUTES: DEFAULT_STALL_IMPORTING_MINUTES,
+        CONF_STALL_MATCHING_MINUTES: DEFAULT_STALL_MATCHING_MINUTES,
+    },
+}
+
+# The fields of the user and reconfigure forms of each subentry type.
+FORM_FIELDS: dict[str, set[str]] = {
+    ServiceType.SEERR: {CONF_URL, CONF_API_KEY, CONF_VERIFY_SSL},
+    ServiceType.SONARR: {CONF_URL, CONF_API_KEY, CONF_VERIFY_SSL},
+    ServiceType.RADARR: {CONF_URL, CONF_API_KEY, CONF_VERIFY_SSL},
+    ServiceType.JELLYFIN: {CONF_URL, CONF_API_KEY, CONF_EXTERNAL_URL, CONF_VERIFY_SSL},
+    ServiceType.QBITTORRENT: {
+        CONF_URL,
+        CONF_USERNAME,
+        CONF_PASSWORD,
+        CONF_API_KEY,
+        CONF_VERIFY_SSL,
+    },
+}
+
+
+def flat(form: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Return the options of a sectioned options form as they are stored."""
+    return {key: value for fields in form.values() for key, value in fields.items()}
 
 
 def arr_status(app_name: str, instance_name: str) -> dict[str, Any]:
@@ -88,13 +177,14 @@ SEERR_STATUS = {
     "restartRequired": False,
 }
 SEERR_ME = {"id": 1, "email": "alice@example.org", "username": "alice", "userType": 3}
+JELLYFIN_SERVER_ID = "f0e1d2c3b4a5968778695a4b3c2d1e0f"
 JELLYFIN_INFO = {
     "LocalAddress": "http://172.18.0.5:8096",
     "ServerName": "living-room",
     "Version": "10.11.11",
     "ProductName": "Jellyfin Server",
     "OperatingSystem": "Linux",
-    "Id": "f0e1d2c3b4a5968778695a4b3c2d1e0f",
+    "Id": JELLYFIN_SERVER_ID,
     "StartupWizardCompleted": True,
 }
 
@@ -110,6 +200,19 @@ def mock_sonarr(
     aioclient_mock.get(f"{url}/api/v3/system/status", json=body, **kwargs)
 
 
+def mock_qbittorrent(
+    aioclient_mock: AiohttpClientMocker,
+    url: str = QBT_URL,
+    *,
+    login: Mapping[str, Any] | None = QBT_LOGIN_OK_4X,
+) -> None:
+    """Answer a qBittorrent login (unless None) and its version requests."""
+    if login is not None:
+        aioclient_mock.post(f"{url}/api/v2/auth/login", **login)
+    aioclient_mock.get(f"{url}/api/v2/app/version", text="v5.1.4")
+    aioclient_mock.get(f"{url}/api/v2/app/webapiVersion", text="2.11.4")
+
+
 def mock_service(aioclient_mock: AiohttpClientMocker, service: str) -> None:
     """Answer the validation requests of one service at its default test URL."""
     if service == ServiceType.SONARR:
@@ -121,8 +224,18 @@ def mock_service(aioclient_mock: AiohttpClientMocker, service: str) -> None:
     elif service == ServiceType.SEERR:
         aioclient_mock.get(f"{SEERR_URL}/api/v1/status", json=SEERR_STATUS)
         aioclient_mock.get(f"{SEERR_URL}/api/v1/auth/me", json=SEERR_ME)
-    else:
+    elif service == ServiceType.JELLYFIN:
         aioclient_mock.get(f"{JELLYFIN_URL}/System/Info", json=JELLYFIN_INFO)
+    else:
+        mock_qbittorrent(aioclient_mock)
+
+
+def requests_made(aioclient_mock: AiohttpClientMocker) -> list[str]:
+    """Return "METHOD path" of every request made."""
+    return [
+        f"{method.upper()} {url.path}"
+        for method, url, _, _ in aioclient_mock.mock_calls
+    ]
 
 
 def subentry_input(
@@ -130,6 +243,11 @@ def subentry_input(
 ) -> dict[str, Any]:
     """Return the user step input of a subentry flow."""
     return {CONF_URL: url, CONF_API_KEY: api_key, CONF_VERIFY_SSL: verify_ssl}
+
+
+def qbittorrent_input(url: str = QBT_URL, **credentials: str) -> dict[str, Any]:
+    """Return the user step input of the qBittorrent flow."""
+    return {CONF_URL: url, **credentials, CONF_VERIFY_SSL: True}
 
 
 def subentry_data(url: str, webhook_id: str = "a" * 64) -> dict[str, Any]:
@@ -143,12 +261,19 @@ def subentry_data(url: str, webhook_id: str = "a" * 64) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def mock_setup_entry() -> Any:
-    """Keep the integration's setup out of config flow tests."""
-    with patch(
-        "custom_components.status_tracker.async_setup_entry", return_value=True
-    ) as mock_setup:
+async def mock_setup_entry(hass: HomeAssistant) -> Any:
+    """Keep the integration's setup and unload out of config flow tests."""
+    with (
+        patch(
+            "custom_components.status_tracker.async_setup_entry", return_value=True
+        ) as mock_setup,
+        patch("custom_components.status_tracker.async_unload_entry", return_value=True),
+    ):
         yield mock_setup
+        # The hass fixture unloads what is still loaded only after this fixture
+        # ended: unload here, while the patch applies.
+        for entry in hass.config_entries.async_entries(DOMAIN):
+            await hass.config_entries.async_unload(entry.entry_id)
 
 
 @pytest.fixture(autouse=True)
@@ -176,11 +301,7 @@ async def hub(
         title=DEFAULT_HUB_NAME,
         unique_id="media_stack",
         data={CONF_HUB_NAME: DEFAULT_HUB_NAME},
-        options={
-            CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,
-            CONF_HISTORY_SIZE: DEFAULT_HISTORY_SIZE,
-            CONF_WEBHOOK_LOCAL_ONLY: DEFAULT_WEBHOOK_LOCAL_ONLY,
-        },
+        options=dict(DEFAULT_OPTIONS),
         subentries_data=existing_subentries,
     )
     entry.add_to_hass(hass)
@@ -198,6 +319,30 @@ def sonarr_subentry(
         "subentry_type": ServiceType.SONARR.value,
         "title": title,
         "unique_id": url,
+    }
+
+
+def jellyfin_subentry(**extra: str) -> dict[str, Any]:
+    """Return the ConfigSubentryData of an existing Jellyfin server."""
+    return {
+        "data": {
+            **subentry_data(JELLYFIN_URL, "j" * 64),
+            CONF_SERVER_ID: JELLYFIN_SERVER_ID,
+            **extra,
+        },
+        "subentry_type": ServiceType.JELLYFIN.value,
+        "title": "living-room",
+        "unique_id": JELLYFIN_URL,
+    }
+
+
+def qbittorrent_subentry(**credentials: str) -> dict[str, Any]:
+    """Return the ConfigSubentryData of an existing qBittorrent client."""
+    return {
+        "data": {CONF_URL: QBT_URL, **credentials, CONF_VERIFY_SSL: True},
+        "subentry_type": ServiceType.QBITTORRENT.value,
+        "title": QBT_TITLE,
+        "unique_id": QBT_URL,
     }
 
 
@@ -228,13 +373,40 @@ async def start_reconfigure(
     return result
 
 
-def suggested_values(result: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the suggested values of a form, by field name."""
+async def start_reauth(
+    hass: HomeAssistant, entry: MockConfigEntry, subentry_id: str
+) -> ConfigFlowResult:
+    """Start the reauth flow of one service, as ConfigEntry.async_start_reauth does."""
+    return await entry.start_reauth_flow(hass, data={CONF_SUBENTRY_ID: subentry_id})
+
+
+def _suggested(schema: vol.Schema) -> dict[str, Any]:
     values = {}
-    for key in result["data_schema"].schema:
+    for key in schema.schema:
         if key.description and "suggested_value" in key.description:
             values[str(key)] = key.description["suggested_value"]
     return values
+
+
+def suggested_values(result: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the suggested values of a form, by field name."""
+    return _suggested(result["data_schema"])
+
+
+def section_suggested_values(result: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the suggested values of a form made of sections, by section."""
+    return {
+        str(key): _suggested(value.schema)
+        for key, value in result["data_schema"].schema.items()
+    }
+
+
+def form_fields(result: Mapping[str, Any]) -> dict[str, str]:
+    """Return the fields of a form: name -> "required" or "optional"."""
+    return {
+        str(key): "required" if isinstance(key, vol.Required) else "optional"
+        for key in result["data_schema"].schema
+    }
 
 
 def placeholders(result: SubentryFlowResult) -> Mapping[str, str]:
@@ -255,7 +427,7 @@ def only_subentry(entry: MockConfigEntry, url: str) -> Any:
 
 
 async def test_hub_user_flow(hass: HomeAssistant) -> None:
-    """The hub is created with its name, a slug unique id and default options."""
+    """The hub is created with its name, a slug unique id and all default options."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
@@ -270,11 +442,7 @@ async def test_hub_user_flow(hass: HomeAssistant) -> None:
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Cabin Stack"
     assert result["data"] == {CONF_HUB_NAME: "Cabin Stack"}
-    assert result["options"] == {
-        CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,
-        CONF_HISTORY_SIZE: DEFAULT_HISTORY_SIZE,
-        CONF_WEBHOOK_LOCAL_ONLY: DEFAULT_WEBHOOK_LOCAL_ONLY,
-    }
+    assert result["options"] == flat(DEFAULT_OPTIONS_FORM)
     assert result["result"].unique_id == "cabin_stack"
 
 
@@ -320,26 +488,74 @@ async def test_hub_duplicate(hass: HomeAssistant, hub: MockConfigEntry) -> None:
     assert result["reason"] == "already_configured"
 
 
-async def test_options_flow(hass: HomeAssistant, hub: MockConfigEntry) -> None:
-    """Options are shown with current values and stored as ints and a bool."""
+# --- Options -------------------------------------------------------------------
+
+
+async def test_options_form(hass: HomeAssistant, hub: MockConfigEntry) -> None:
+    """The options are grouped in sections, each showing its current values."""
+    hass.config_entries.async_update_entry(
+        hub, options={**hub.options, CONF_FAST_POLL_SECONDS: 3}
+    )
+
+    result = await hass.config_entries.options.async_init(hub.entry_id)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    sections = result["data_schema"].schema
+    assert {str(key): value.options for key, value in sections.items()} == {
+        "history": {"collapsed": False},
+        "webhooks": {"collapsed": False},
+        "polling": {"collapsed": True},
+        "stalled": {"collapsed": True},
+    }
+    expected = {**DEFAULT_OPTIONS_FORM}
+    expected["polling"] = {**expected["polling"], CONF_FAST_POLL_SECONDS: 3}
+    assert section_suggested_values(result) == expected
+
+
+async def test_options_form_of_older_hub(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    """A hub created before the polling and stall options shows their defaults."""
+    hass.config_entries.async_update_entry(
+        hub,
+        options={
+            CONF_RETENTION_DAYS: 30,
+            CONF_HISTORY_SIZE: 1000,
+            CONF_WEBHOOK_LOCAL_ONLY: True,
+        },
+    )
+
+    result = await hass.config_entries.options.async_init(hub.entry_id)
+
+    assert section_suggested_values(result) == {
+        **DEFAULT_OPTIONS_FORM,
+        "history": {CONF_RETENTION_DAYS: 30, CONF_HISTORY_SIZE: 1000},
+        "webhooks": {CONF_WEBHOOK_LOCAL_ONLY: True},
+    }
+
+
+async def test_options_saved_flat(hass: HomeAssistant, hub: MockConfigEntry) -> None:
+    """The sections are stored as flat ints; options the form lacks are kept."""
     hass.config_entries.async_update_entry(
         hub, options={**hub.options, "kept_option": "x"}
     )
     result = await hass.config_entries.options.async_init(hub.entry_id)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
-    assert suggested_values(result) == {
-        CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,
-        CONF_HISTORY_SIZE: DEFAULT_HISTORY_SIZE,
-        CONF_WEBHOOK_LOCAL_ONLY: DEFAULT_WEBHOOK_LOCAL_ONLY,
-    }
 
+    # Number boxes send floats.
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
-            CONF_RETENTION_DAYS: 14.0,
-            CONF_HISTORY_SIZE: 2000,
-            CONF_WEBHOOK_LOCAL_ONLY: True,
+            "history": {CONF_RETENTION_DAYS: 14.0, CONF_HISTORY_SIZE: 2000.0},
+            "webhooks": {CONF_WEBHOOK_LOCAL_ONLY: True},
+            "polling": {CONF_FAST_POLL_SECONDS: 10.0, CONF_SLOW_POLL_SECONDS: 120.0},
+            "stalled": {
+                CONF_STALL_APPROVED_HOURS: 4.0,
+                CONF_STALL_DOWNLOADING_HOURS: 48.0,
+                CONF_STALL_DOWNLOADED_MINUTES: 45.0,
+                CONF_STALL_IMPORTING_MINUTES: 90.0,
+                CONF_STALL_MATCHING_MINUTES: 20.0,
+            },
         },
     )
 
@@ -348,47 +564,97 @@ async def test_options_flow(hass: HomeAssistant, hub: MockConfigEntry) -> None:
         CONF_RETENTION_DAYS: 14,
         CONF_HISTORY_SIZE: 2000,
         CONF_WEBHOOK_LOCAL_ONLY: True,
+        CONF_FAST_POLL_SECONDS: 10,
+        CONF_SLOW_POLL_SECONDS: 120,
+        CONF_STALL_APPROVED_HOURS: 4,
+        CONF_STALL_DOWNLOADING_HOURS: 48,
+        CONF_STALL_DOWNLOADED_MINUTES: 45,
+        CONF_STALL_IMPORTING_MINUTES: 90,
+        CONF_STALL_MATCHING_MINUTES: 20,
         "kept_option": "x",
     }
-    assert isinstance(hub.options[CONF_RETENTION_DAYS], int)
+    numbers = {
+        key: type(value)
+        for key, value in hub.options.items()
+        if key not in (CONF_WEBHOOK_LOCAL_ONLY, "kept_option")
+    }
+    assert set(numbers.values()) == {int}
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
+    ("section", "field", "value"),
     [
-        (CONF_RETENTION_DAYS, 0),
-        (CONF_RETENTION_DAYS, 366),
-        (CONF_HISTORY_SIZE, 99),
-        (CONF_HISTORY_SIZE, 100_001),
+        ("history", CONF_RETENTION_DAYS, 0),
+        ("history", CONF_RETENTION_DAYS, 366),
+        ("history", CONF_HISTORY_SIZE, 99),
+        ("history", CONF_HISTORY_SIZE, 100_001),
+        ("polling", CONF_FAST_POLL_SECONDS, 1),
+        ("polling", CONF_FAST_POLL_SECONDS, 301),
+        ("polling", CONF_SLOW_POLL_SECONDS, 9),
+        ("polling", CONF_SLOW_POLL_SECONDS, 3601),
+        ("stalled", CONF_STALL_APPROVED_HOURS, 0),
+        ("stalled", CONF_STALL_DOWNLOADING_HOURS, 721),
+        ("stalled", CONF_STALL_DOWNLOADED_MINUTES, 4),
+        ("stalled", CONF_STALL_IMPORTING_MINUTES, 10_081),
+        ("stalled", CONF_STALL_MATCHING_MINUTES, 4),
     ],
 )
 async def test_options_out_of_range(
-    hass: HomeAssistant, hub: MockConfigEntry, field: str, value: int
+    hass: HomeAssistant, hub: MockConfigEntry, section: str, field: str, value: int
 ) -> None:
-    """Values outside the allowed ranges are refused by the schema."""
+    """Values outside the allowed ranges are refused; nothing is saved."""
     result = await hass.config_entries.options.async_init(hub.entry_id)
-    user_input = {
-        CONF_RETENTION_DAYS: 7,
-        CONF_HISTORY_SIZE: 5000,
-        CONF_WEBHOOK_LOCAL_ONLY: False,
-        field: value,
-    }
+    user_input = {name: dict(fields) for name, fields in DEFAULT_OPTIONS_FORM.items()}
+    user_input[section][field] = value
+
     with pytest.raises(InvalidData):
         await hass.config_entries.options.async_configure(result["flow_id"], user_input)
+
+    assert hub.options == DEFAULT_OPTIONS
+
+
+async def test_options_missing_section(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    """Every section has to be sent (flat input is refused too)."""
+    result = await hass.config_entries.options.async_init(hub.entry_id)
+
+    with pytest.raises(InvalidData):
+        await hass.config_entries.options.async_configure(
+            result["flow_id"], flat(DEFAULT_OPTIONS_FORM)
+        )
+
+
+# --- Adding services -----------------------------------------------------------
 
 
 async def test_supported_subentry_types(
     hass: HomeAssistant, hub: MockConfigEntry
 ) -> None:
-    """Every webhook service type can be added; each supports reconfigure."""
+    """Every service type can be added; each supports reconfigure."""
     types = config_flow.StatusTrackerConfigFlow.async_get_supported_subentry_types(hub)
-    assert set(types) == {"seerr", "sonarr", "radarr", "jellyfin"}
+    assert set(types) == {"seerr", "sonarr", "radarr", "jellyfin", "qbittorrent"}
     assert hub.supported_subentry_types == {
         key: {"supports_reconfigure": True} for key in types
     }
 
 
-# --- Adding services -----------------------------------------------------------
+@pytest.mark.parametrize("service", list(FORM_FIELDS))
+async def test_subentry_form_fields(
+    hass: HomeAssistant, hub: MockConfigEntry, service: str
+) -> None:
+    """Each type asks for the URL, its credentials and settings."""
+    result = await start_subentry_flow(hass, hub, service)
+
+    fields = form_fields(result)
+    assert set(fields) == FORM_FIELDS[service]
+    assert fields[CONF_URL] == "required"
+    if service == ServiceType.QBITTORRENT:
+        # User name and password, or an API key: none is required on its own.
+        assert fields[CONF_API_KEY] == "optional"
+    else:
+        assert fields[CONF_API_KEY] == "required"
+
 
 SUCCESS_CASES = [
     (ServiceType.SONARR, SONARR_URL, "Sonarr"),
@@ -408,7 +674,7 @@ async def test_add_service(
     url: str,
     title: str,
 ) -> None:
-    """Each service is validated, shows its webhook URL, then is created."""
+    """Each webhook service is validated, shows its webhook URL, then is created."""
     mock_service(aioclient_mock, service)
     result = await start_subentry_flow(hass, hub, service)
 
@@ -601,6 +867,79 @@ async def test_seerr_errors(
     assert result["errors"] == {"base": error}
 
 
+# --- Jellyfin ------------------------------------------------------------------
+
+
+async def test_jellyfin_external_url_and_server_id(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The external URL is normalised like the URL; the server id is stored."""
+    mock_service(aioclient_mock, ServiceType.JELLYFIN)
+    result = await start_subentry_flow(hass, hub, ServiceType.JELLYFIN)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            **subentry_input(JELLYFIN_URL),
+            CONF_EXTERNAL_URL: " HTTPS://Jellyfin.Example.com/ ",
+        },
+    )
+    assert result["step_id"] == "webhook"
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    data = dict(only_subentry(hub, JELLYFIN_URL).data)
+    assert WEBHOOK_ID_RE.fullmatch(data.pop(CONF_WEBHOOK_ID))
+    assert data == {
+        CONF_URL: JELLYFIN_URL,
+        CONF_API_KEY: API_KEY,
+        CONF_EXTERNAL_URL: "https://jellyfin.example.com",
+        CONF_VERIFY_SSL: True,
+        CONF_SERVER_ID: JELLYFIN_SERVER_ID,
+    }
+
+
+async def test_jellyfin_without_external_url(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The external URL is optional; a server without a name is titled Jellyfin."""
+    aioclient_mock.get(
+        f"{JELLYFIN_URL}/System/Info", json={**JELLYFIN_INFO, "ServerName": ""}
+    )
+    result = await start_subentry_flow(hass, hub, ServiceType.JELLYFIN)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], subentry_input(JELLYFIN_URL)
+    )
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+
+    assert result["title"] == "Jellyfin"
+    subentry = only_subentry(hub, JELLYFIN_URL)
+    assert CONF_EXTERNAL_URL not in subentry.data
+    assert subentry.data[CONF_SERVER_ID] == JELLYFIN_SERVER_ID
+
+
+@pytest.mark.parametrize(
+    "external_url", ["jellyfin.example.com", "ftp://jellyfin.example.com", "https://"]
+)
+async def test_jellyfin_invalid_external_url(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    external_url: str,
+) -> None:
+    """An invalid external URL is marked on its field before any request."""
+    result = await start_subentry_flow(hass, hub, ServiceType.JELLYFIN)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {**subentry_input(JELLYFIN_URL), CONF_EXTERNAL_URL: external_url},
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_EXTERNAL_URL: "invalid_url"}
+    assert suggested_values(result)[CONF_EXTERNAL_URL] == external_url
+    assert aioclient_mock.call_count == 0
+
+
 async def test_jellyfin_invalid_auth(
     hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
 ) -> None:
@@ -614,20 +953,148 @@ async def test_jellyfin_invalid_auth(
     assert result["errors"] == {"base": "invalid_auth"}
 
 
-async def test_jellyfin_without_server_name(
+# --- qBittorrent ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("login", "cookie"),
+    [(QBT_LOGIN_OK_4X, f"SID={QBT_SID}"), (QBT_LOGIN_OK_52, f"QBT_SID_8080={QBT_SID}")],
+    ids=["4.x", "5.2"],
+)
+async def test_add_qbittorrent_with_password(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    login: dict[str, Any],
+    cookie: str,
+) -> None:
+    """qBittorrent logs in once, reads its version and is created: no webhook step."""
+    mock_qbittorrent(aioclient_mock, login=login)
+    result = await start_subentry_flow(hass, hub, ServiceType.QBITTORRENT)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        qbittorrent_input(f"{QBT_URL}/", username=QBT_USERNAME, password=QBT_PASSWORD),
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == QBT_TITLE
+    subentry = only_subentry(hub, QBT_URL)
+    assert subentry.subentry_type == ServiceType.QBITTORRENT
+    assert subentry.title == QBT_TITLE
+    # Polled, not pushed: no webhook id.
+    assert dict(subentry.data) == {
+        CONF_URL: QBT_URL,
+        CONF_USERNAME: QBT_USERNAME,
+        CONF_PASSWORD: QBT_PASSWORD,
+        CONF_VERIFY_SSL: True,
+    }
+    assert requests_made(aioclient_mock) == [QBT_LOGIN, *QBT_VERSIONS]
+    _, _, form, _ = aioclient_mock.mock_calls[0]
+    assert form == {"username": QBT_USERNAME, "password": QBT_PASSWORD}
+    # The version requests carry the session cookie of the login.
+    for _, _, _, headers in aioclient_mock.mock_calls[1:]:
+        assert headers == {"Cookie": cookie}
+
+
+async def test_add_qbittorrent_with_api_key(
     hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """A server without a name is titled Jellyfin."""
-    aioclient_mock.get(
-        f"{JELLYFIN_URL}/System/Info", json={**JELLYFIN_INFO, "ServerName": ""}
-    )
-    result = await start_subentry_flow(hass, hub, ServiceType.JELLYFIN)
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], subentry_input(JELLYFIN_URL)
-    )
-    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+    """With an API key (qBittorrent 5.2) no login is made: the key is a Bearer token."""
+    mock_qbittorrent(aioclient_mock, login=None)
+    result = await start_subentry_flow(hass, hub, ServiceType.QBITTORRENT)
 
-    assert result["title"] == "Jellyfin"
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], qbittorrent_input(api_key=QBT_API_KEY)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == QBT_TITLE
+    assert dict(only_subentry(hub, QBT_URL).data) == {
+        CONF_URL: QBT_URL,
+        CONF_API_KEY: QBT_API_KEY,
+        CONF_VERIFY_SSL: True,
+    }
+    assert requests_made(aioclient_mock) == QBT_VERSIONS
+    for _, _, _, headers in aioclient_mock.mock_calls:
+        assert headers == {"Authorization": f"Bearer {QBT_API_KEY}"}
+
+
+@pytest.mark.parametrize(
+    ("login", "error"),
+    [
+        ({"text": "Fails."}, "invalid_auth"),
+        ({"status": HTTPStatus.UNAUTHORIZED}, "invalid_auth"),
+        (
+            {
+                "status": HTTPStatus.FORBIDDEN,
+                "text": "Your IP address has been banned after too many failed "
+                "authentication attempts.",
+            },
+            "invalid_auth",
+        ),
+        ({"exc": ClientError()}, "cannot_connect"),
+        ({"exc": TimeoutError()}, "cannot_connect"),
+        # A reverse proxy's login page, or a wrong base path.
+        ({"text": "<html><body>Sign in</body></html>"}, "cannot_connect"),
+    ],
+    ids=["wrong-4.x", "wrong-5.2", "banned", "client-error", "timeout", "not-qbt"],
+)
+async def test_qbittorrent_login_errors(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    login: dict[str, Any],
+    error: str,
+) -> None:
+    """A refused login is shown on the form; it is tried once (failures lead to bans)."""
+    mock_qbittorrent(aioclient_mock, login=login)
+    result = await start_subentry_flow(hass, hub, ServiceType.QBITTORRENT)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        qbittorrent_input(username=QBT_USERNAME, password=QBT_PASSWORD),
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": error}
+    # The form keeps what was typed, so a typo in the URL is fixed alone.
+    assert suggested_values(result) == qbittorrent_input(
+        username=QBT_USERNAME, password=QBT_PASSWORD
+    )
+    assert requests_made(aioclient_mock) == [QBT_LOGIN]
+    assert not hub.subentries
+
+
+@pytest.mark.parametrize(
+    ("version_answer", "error"),
+    [
+        ({"status": HTTPStatus.FORBIDDEN}, "invalid_auth"),
+        ({"text": "<html>Not found</html>"}, "cannot_connect"),
+    ],
+    ids=["key-refused", "no-version"],
+)
+async def test_qbittorrent_api_key_errors(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    version_answer: dict[str, Any],
+    error: str,
+) -> None:
+    """A refused API key, or an answer that is no version, is shown on the form."""
+    aioclient_mock.get(f"{QBT_URL}/api/v2/app/version", **version_answer)
+    result = await start_subentry_flow(hass, hub, ServiceType.QBITTORRENT)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], qbittorrent_input(api_key=QBT_API_KEY)
+    )
+
+    assert result["errors"] == {"base": error}
+    assert requests_made(aioclient_mock) == QBT_VERSIONS[:1]
+
+
+# --- Duplicates and webhook step -----------------------------------------------
 
 
 @pytest.mark.parametrize("existing_subentries", [[sonarr_subentry()]])
@@ -728,40 +1195,6 @@ async def test_webhook_prefers_internal_url(
     }
     generate_url.assert_called_once()
     assert generate_url.call_args.kwargs == {"prefer_external": False}
-
-
-class _NoWebhookFlow(config_flow.ServiceSubentryFlow):
-    """A service type without webhooks (as qBittorrent will be)."""
-
-    service_type = ServiceType.QBITTORRENT
-
-    async def _async_validate_service(
-        self, session: ClientSession, data: Mapping[str, Any]
-    ) -> str:
-        return "qBittorrent"
-
-
-@pytest.fixture
-def no_webhook_type() -> Generator[None]:
-    """Register a test flow for a type outside WEBHOOK_SERVICES."""
-    with patch.dict(
-        config_flow.SUBENTRY_FLOWS, {ServiceType.QBITTORRENT.value: _NoWebhookFlow}
-    ):
-        yield
-
-
-@pytest.mark.usefixtures("no_webhook_type")
-async def test_type_without_webhook(hass: HomeAssistant, hub: MockConfigEntry) -> None:
-    """A type that receives no webhooks is created right after validation."""
-    result = await start_subentry_flow(hass, hub, ServiceType.QBITTORRENT)
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], subentry_input("http://qbittorrent.lan:8080")
-    )
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "qBittorrent"
-    subentry = only_subentry(hub, "http://qbittorrent.lan:8080")
-    assert CONF_WEBHOOK_ID not in subentry.data
 
 
 # --- Reconfigure ---------------------------------------------------------------
@@ -918,6 +1351,350 @@ async def test_reconfigure_title_clash(
     assert hub.subentries[subentry.subentry_id].title == "Sonarr 4K (sonarr.lan:8989)"
 
 
+@pytest.mark.parametrize(
+    ("existing_subentries", "stored", "typed", "first_request"),
+    [
+        (
+            [qbittorrent_subentry(**PASSWORD_LOGIN)],
+            PASSWORD_LOGIN,
+            {CONF_USERNAME: QBT_USERNAME},
+            # Login form, no headers.
+            ({"username": QBT_USERNAME, "password": QBT_PASSWORD}, {}),
+        ),
+        (
+            [qbittorrent_subentry(**API_KEY_LOGIN)],
+            API_KEY_LOGIN,
+            {},
+            # Version request with the key.
+            (None, {"Authorization": f"Bearer {QBT_API_KEY}"}),
+        ),
+    ],
+    ids=["password", "api-key"],
+)
+async def test_reconfigure_qbittorrent_keeps_secrets(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    stored: dict[str, str],
+    typed: dict[str, str],
+    first_request: tuple[dict[str, str] | None, dict[str, str]],
+) -> None:
+    """Password and API key left empty keep the stored ones; no webhook id appears."""
+    subentry = only_subentry(hub, QBT_URL)
+    mock_qbittorrent(aioclient_mock, "http://nas.lan:8080")
+
+    result = await start_reconfigure(hass, hub, subentry.subentry_id)
+    # The user name is shown, password and API key never are.
+    assert suggested_values(result) == {
+        CONF_URL: QBT_URL,
+        **typed,
+        CONF_VERIFY_SSL: True,
+    }
+    assert result["description_placeholders"] == {"title": QBT_TITLE}
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], qbittorrent_input("http://nas.lan:8080/", **typed)
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    # The stored secret was used to check the new address.
+    _, url, data, headers = aioclient_mock.mock_calls[0]
+    assert url.host == "nas.lan"
+    assert (data, headers) == first_request
+    subentry = hub.subentries[subentry.subentry_id]
+    assert subentry.title == "qBittorrent (nas.lan:8080)"
+    assert subentry.unique_id == "http://nas.lan:8080"
+    assert dict(subentry.data) == {
+        CONF_URL: "http://nas.lan:8080",
+        **stored,
+        CONF_VERIFY_SSL: True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("existing_subentries", "typed", "expected_requests"),
+    [
+        # An API key stored before must not shadow the new password.
+        (
+            [qbittorrent_subentry(username=QBT_USERNAME, api_key=QBT_API_KEY)],
+            {CONF_USERNAME: QBT_USERNAME, CONF_PASSWORD: QBT_NEW_PASSWORD},
+            [QBT_LOGIN, *QBT_VERSIONS],
+        ),
+        (
+            [qbittorrent_subentry(**PASSWORD_LOGIN)],
+            {CONF_USERNAME: QBT_USERNAME, CONF_API_KEY: QBT_NEW_API_KEY},
+            QBT_VERSIONS,
+        ),
+    ],
+    ids=["api-key-to-password", "password-to-api-key"],
+)
+async def test_reconfigure_qbittorrent_other_login(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    typed: dict[str, str],
+    expected_requests: list[str],
+) -> None:
+    """A new password replaces a stored API key, and the other way round."""
+    subentry = only_subentry(hub, QBT_URL)
+    mock_qbittorrent(aioclient_mock)
+    result = await start_reconfigure(hass, hub, subentry.subentry_id)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], qbittorrent_input(**typed)
+    )
+
+    assert result["reason"] == "reconfigure_successful"
+    assert requests_made(aioclient_mock) == expected_requests
+    assert dict(hub.subentries[subentry.subentry_id].data) == {
+        CONF_URL: QBT_URL,
+        **typed,
+        CONF_VERIFY_SSL: True,
+    }
+
+
+@pytest.mark.parametrize(
+    "existing_subentries",
+    [[jellyfin_subentry(external_url="https://watch.example.com")]],
+)
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        (
+            {CONF_EXTERNAL_URL: "https://Jellyfin.Example.com/"},
+            {CONF_EXTERNAL_URL: "https://jellyfin.example.com"},
+        ),
+        # A cleared field is left out of the input: the external URL is removed.
+        ({}, {}),
+    ],
+    ids=["changed", "cleared"],
+)
+async def test_reconfigure_jellyfin_external_url(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    typed: dict[str, str],
+    stored: dict[str, str],
+) -> None:
+    """The external URL is shown, can be changed or removed; webhook id is kept."""
+    subentry = only_subentry(hub, JELLYFIN_URL)
+    mock_service(aioclient_mock, ServiceType.JELLYFIN)
+    result = await start_reconfigure(hass, hub, subentry.subentry_id)
+    assert suggested_values(result) == {
+        CONF_URL: JELLYFIN_URL,
+        CONF_EXTERNAL_URL: "https://watch.example.com",
+        CONF_VERIFY_SSL: True,
+    }
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_URL: JELLYFIN_URL, CONF_VERIFY_SSL: True, **typed}
+    )
+
+    assert result["reason"] == "reconfigure_successful"
+    assert dict(hub.subentries[subentry.subentry_id].data) == {
+        CONF_URL: JELLYFIN_URL,
+        CONF_API_KEY: API_KEY,
+        CONF_VERIFY_SSL: True,
+        CONF_WEBHOOK_ID: "j" * 64,
+        CONF_SERVER_ID: JELLYFIN_SERVER_ID,
+        **stored,
+    }
+
+
+# --- Reauthentication ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("existing_subentries", [[sonarr_subentry()]])
+async def test_reauth_started_by_hub(hass: HomeAssistant, hub: MockConfigEntry) -> None:
+    """The hub starts reauth for one of its services; the flow waits for input."""
+    subentry = only_subentry(hub, SONARR_URL)
+
+    hub.async_start_reauth(hass, data={CONF_SUBENTRY_ID: subentry.subentry_id})
+    await hass.async_block_till_done()
+
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["step_id"] == "reauth_confirm"
+    assert flow["context"]["source"] == SOURCE_REAUTH
+    assert flow["context"]["entry_id"] == hub.entry_id
+
+
+@pytest.mark.parametrize("existing_subentries", [[sonarr_subentry()]])
+async def test_reauth_api_key(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A refused key is shown on the form; a good one updates the service only."""
+    subentry = only_subentry(hub, SONARR_URL)
+    result = await start_reauth(hass, hub, subentry.subentry_id)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert placeholders(result)["title"] == "Sonarr"
+    assert form_fields(result) == {CONF_API_KEY: "required"}
+
+    mock_sonarr(aioclient_mock, status=401)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "wrong"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert hub.subentries[subentry.subentry_id].data[CONF_API_KEY] == API_KEY
+
+    aioclient_mock.clear_requests()
+    mock_sonarr(aioclient_mock)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: NEW_API_KEY}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    # The stored URL was checked with the new key.
+    _, url, _, headers = aioclient_mock.mock_calls[0]
+    assert str(url) == f"{SONARR_URL}/api/v3/system/status"
+    assert headers["X-Api-Key"] == NEW_API_KEY
+    subentry = hub.subentries[subentry.subentry_id]
+    assert subentry.title == "Sonarr"
+    assert dict(subentry.data) == {
+        CONF_URL: SONARR_URL,
+        CONF_API_KEY: NEW_API_KEY,
+        CONF_VERIFY_SSL: True,
+        CONF_WEBHOOK_ID: "a" * 64,
+    }
+
+
+@pytest.mark.parametrize("existing_subentries", [[sonarr_subentry()]])
+@pytest.mark.parametrize(
+    ("mock_kwargs", "error"),
+    [
+        ({"exc": ClientError()}, "cannot_connect"),
+        ({"json": arr_status("Radarr", "Radarr")}, "wrong_service"),
+        ({"exc": RuntimeError("boom")}, "unknown"),
+    ],
+)
+async def test_reauth_errors(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    mock_kwargs: dict[str, Any],
+    error: str,
+) -> None:
+    """Reauth checks the service like adding it; a failure changes nothing."""
+    subentry = only_subentry(hub, SONARR_URL)
+    mock_sonarr(aioclient_mock, **mock_kwargs)
+    result = await start_reauth(hass, hub, subentry.subentry_id)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: NEW_API_KEY}
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert result["errors"] == {"base": error}
+    assert hub.subentries[subentry.subentry_id].data[CONF_API_KEY] == API_KEY
+
+
+@pytest.mark.parametrize(
+    "existing_subentries", [[qbittorrent_subentry(**PASSWORD_LOGIN)]]
+)
+async def test_reauth_qbittorrent_password(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """qBittorrent asks for user name, password or API key; the user name is kept."""
+    subentry = only_subentry(hub, QBT_URL)
+    result = await start_reauth(hass, hub, subentry.subentry_id)
+
+    assert result["type"] is FlowResultType.FORM
+    assert placeholders(result)["title"] == QBT_TITLE
+    assert form_fields(result) == {
+        CONF_USERNAME: "optional",
+        CONF_PASSWORD: "optional",
+        CONF_API_KEY: "optional",
+    }
+
+    mock_qbittorrent(aioclient_mock, login={"text": "Fails."})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "typo"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert aioclient_mock.mock_calls[0][2] == {
+        "username": QBT_USERNAME,
+        "password": "typo",
+    }
+
+    aioclient_mock.clear_requests()
+    mock_qbittorrent(aioclient_mock)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: QBT_NEW_PASSWORD}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert requests_made(aioclient_mock) == [QBT_LOGIN, *QBT_VERSIONS]
+    assert dict(hub.subentries[subentry.subentry_id].data) == {
+        CONF_URL: QBT_URL,
+        CONF_USERNAME: QBT_USERNAME,
+        CONF_PASSWORD: QBT_NEW_PASSWORD,
+        CONF_VERIFY_SSL: True,
+    }
+
+
+@pytest.mark.parametrize(
+    "existing_subentries",
+    [[qbittorrent_subentry(username=QBT_USERNAME, api_key=QBT_API_KEY)]],
+)
+async def test_reauth_qbittorrent_revoked_api_key(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """After the API key was revoked, a password replaces it."""
+    subentry = only_subentry(hub, QBT_URL)
+    mock_qbittorrent(aioclient_mock)
+    result = await start_reauth(hass, hub, subentry.subentry_id)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: QBT_NEW_PASSWORD}
+    )
+
+    assert result["reason"] == "reauth_successful"
+    assert requests_made(aioclient_mock) == [QBT_LOGIN, *QBT_VERSIONS]
+    assert dict(hub.subentries[subentry.subentry_id].data) == {
+        CONF_URL: QBT_URL,
+        CONF_USERNAME: QBT_USERNAME,
+        CONF_PASSWORD: QBT_NEW_PASSWORD,
+        CONF_VERIFY_SSL: True,
+    }
+
+
+@pytest.mark.parametrize(
+    "reauth_data", [{CONF_SUBENTRY_ID: "removed_service"}, {}], ids=["gone", "none"]
+)
+async def test_reauth_service_gone(
+    hass: HomeAssistant, hub: MockConfigEntry, reauth_data: dict[str, str]
+) -> None:
+    """Reauth for a service no longer in the hub aborts."""
+    result = await hub.start_reauth_flow(hass, data=reauth_data)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_service_gone"
+
+
+@pytest.mark.parametrize("existing_subentries", [[sonarr_subentry()]])
+async def test_reauth_service_removed_meanwhile(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A service removed while its reauth form is open aborts without a request."""
+    subentry = only_subentry(hub, SONARR_URL)
+    result = await start_reauth(hass, hub, subentry.subentry_id)
+    assert hass.config_entries.async_remove_subentry(hub, subentry.subentry_id)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: NEW_API_KEY}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_service_gone"
+    assert aioclient_mock.call_count == 0
+
+
 # --- Translations --------------------------------------------------------------
 
 
@@ -933,7 +1710,7 @@ def test_translations_match_strings() -> None:
     assert "[%key:" not in json.dumps(strings)
 
 
-@pytest.mark.parametrize("service", ["seerr", "sonarr", "radarr", "jellyfin"])
+@pytest.mark.parametrize("service", list(FORM_FIELDS))
 def test_subentry_translations(service: str) -> None:
     """Each subentry type has the keys Home Assistant and this flow use."""
     strings = _load(INTEGRATION_DIR / "strings.json")["config_subentries"][service]
@@ -942,30 +1719,63 @@ def test_subentry_translations(service: str) -> None:
     assert set(strings["initiate_flow"]) == {"user", "reconfigure"}
     steps = strings["step"]
     for step in ("user", "reconfigure"):
-        assert set(steps[step]["data"]) == {CONF_URL, CONF_API_KEY, CONF_VERIFY_SSL}
-        assert set(steps[step]["data_description"]) == set(steps[step]["data"])
-    assert "{webhook_url}" in steps["webhook"]["description"]
+        assert set(steps[step]["data"]) == FORM_FIELDS[service]
+        assert set(steps[step]["data_description"]) == FORM_FIELDS[service]
     assert "{title}" in steps["reconfigure"]["title"]
-    errors = {
-        "cannot_connect",
-        "invalid_auth",
-        "invalid_url",
-        "unknown",
-        "no_url_available",
-    }
-    if service in ("sonarr", "radarr"):
+    errors = {"cannot_connect", "invalid_auth", "invalid_url", "unknown"}
+    if service in WEBHOOK_SERVICES:
+        assert "{webhook_url}" in steps["webhook"]["description"]
+        errors.add("no_url_available")
+    else:
+        assert set(steps) == {"user", "reconfigure"}
+    if service in (ServiceType.SONARR, ServiceType.RADARR):
         errors.add("wrong_service")
     assert set(strings["error"]) == errors
     assert set(strings["abort"]) == {"already_configured", "reconfigure_successful"}
 
 
-def test_mock_helpers_cover_every_type() -> None:
-    """The hub offers exactly the webhook services tested above."""
-    assert {case[0] for case in SUCCESS_CASES} == set(config_flow.SUBENTRY_FLOWS)
+def test_reauth_translations() -> None:
+    """The reauth form labels the credential fields of every type."""
+    config = _load(INTEGRATION_DIR / "strings.json")["config"]
+    step = config["step"]["reauth_confirm"]
+    credentials = {
+        str(key)
+        for flow in config_flow.SUBENTRY_FLOWS.values()
+        for key in flow.credentials_schema(keep_current=False)
+    }
+
+    assert credentials == {CONF_API_KEY, CONF_USERNAME, CONF_PASSWORD}
+    assert set(step["data"]) == credentials
+    assert set(step["data_description"]) == credentials
+    assert "{title}" in step["title"]
+    assert "{title}" in step["description"]
+    assert {"invalid_auth", "cannot_connect", "unknown", "wrong_service"} <= set(
+        config["error"]
+    )
+    assert {"reauth_successful", "reauth_service_gone"} <= set(config["abort"])
+
+
+def test_options_translations() -> None:
+    """Each options section has a name and labels its fields."""
+    sections = _load(INTEGRATION_DIR / "strings.json")["options"]["step"]["init"][
+        "sections"
+    ]
+
+    assert set(sections) == set(DEFAULT_OPTIONS_FORM)
+    for name, fields in DEFAULT_OPTIONS_FORM.items():
+        assert sections[name]["name"]
+        assert set(sections[name]["data"]) == set(fields)
+        assert set(sections[name]["data_description"]) == set(fields)
+
+
+def test_every_type_is_tested() -> None:
+    """SUCCESS_CASES cover the webhook services; FORM_FIELDS every type."""
+    assert {case[0] for case in SUCCESS_CASES} == WEBHOOK_SERVICES
+    assert set(FORM_FIELDS) == set(config_flow.SUBENTRY_FLOWS)
 
 
 async def test_translations_load(hass: HomeAssistant) -> None:
-    """Home Assistant loads the subentry strings of the integration."""
+    """Home Assistant loads the config and subentry strings of the integration."""
     from homeassistant.helpers.translation import async_get_translations  # noqa: PLC0415
 
     translations = await async_get_translations(
@@ -973,3 +1783,7 @@ async def test_translations_load(hass: HomeAssistant) -> None:
     )
     key = f"component.{DOMAIN}.config_subentries.sonarr.step.webhook.description"
     assert "{webhook_url}" in translations[key]
+
+    translations = await async_get_translations(hass, "en", "config", [DOMAIN])
+    key = f"component.{DOMAIN}.config.step.reauth_confirm.title"
+    assert "{title}" in translations[key]

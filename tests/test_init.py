@@ -23,7 +23,14 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from custom_components.status_tracker.const import CONF_HISTORY_SIZE, DOMAIN
 from custom_components.status_tracker.store import _VersionedStore
 
-from .conftest import URLS, WEBHOOK_IDS, PostWebhook, subentry_data
+from .conftest import (
+    URLS,
+    WEBHOOK_IDS,
+    PostWebhook,
+    mock_health,
+    mock_recent_items,
+    subentry_data,
+)
 from .flows import jellyfin_series_items, movie_flow, sonarr_episode_list, tv_flow
 
 STORAGE_KEY = f"{DOMAIN}.01JSTATUSTRACKERHUB000000"
@@ -253,6 +260,8 @@ async def test_series_lookup_failure_falls_back_to_episode_ids(
     post_webhook: PostWebhook,
 ) -> None:
     """If Jellyfin cannot be asked, episodes still match by their own TVDB ids."""
+    mock_health(aioclient_mock)
+    mock_recent_items(aioclient_mock)
     aioclient_mock.get(
         f"{URLS['sonarr']}/api/v3/episode?seriesId=7", json=sonarr_episode_list()
     )
@@ -273,6 +282,8 @@ async def test_episode_list_retried_after_failure(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Sonarr down when the list is needed: the show waits, then completes."""
+    mock_health(aioclient_mock)
+    mock_recent_items(aioclient_mock)
     aioclient_mock.get(f"{URLS['sonarr']}/api/v3/episode?seriesId=7", status=503)
     aioclient_mock.get(f"{URLS['jellyfin']}/Items", json=jellyfin_series_items())
     mock_config_entry.add_to_hass(hass)
@@ -290,9 +301,12 @@ async def test_episode_list_retried_after_failure(
     assert state.attributes["episodes_summary"] == "3/3 available"
 
     aioclient_mock.clear_requests()
+    mock_health(aioclient_mock)
+    mock_recent_items(aioclient_mock)
     aioclient_mock.get(
         f"{URLS['sonarr']}/api/v3/episode?seriesId=7", json=sonarr_episode_list()
     )
+    aioclient_mock.get(f"{URLS['jellyfin']}/Items", json=jellyfin_series_items())
     freezer.tick(timedelta(minutes=16))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()

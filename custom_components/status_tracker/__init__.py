@@ -14,7 +14,7 @@ from .hub import StatusTrackerConfigEntry, StatusTrackerHub
 from .store import RequestStore
 from .webhook import async_register_webhooks
 
-PLATFORMS: Final = [Platform.EVENT, Platform.SENSOR]
+PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 

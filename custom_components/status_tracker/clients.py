@@ -1,15 +1,34 @@
-"""Build the API client of a configured service on Home Assistant's shared session."""
+"""Build and health-check the API client of a configured service."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Final
 
+import aiohttp
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.aiohttp_client import (
+    async_create_clientsession,
+    async_get_clientsession,
+)
 
-from .api import JellyfinClient, RadarrClient, SeerrClient, ServiceClient, SonarrClient
-from .const import CONF_API_KEY, CONF_URL, CONF_VERIFY_SSL, ServiceType
+from .api import (
+    ArrClient,
+    JellyfinClient,
+    QBittorrentClient,
+    RadarrClient,
+    SeerrClient,
+    ServiceClient,
+    SonarrClient,
+)
+from .const import (
+    CONF_API_KEY,
+    CONF_PASSWORD,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    ServiceType,
+)
 
 API_KEY_CLIENTS: Final[dict[ServiceType, type[ServiceClient]]] = {
     ServiceType.SEERR: SeerrClient,
@@ -17,13 +36,45 @@ API_KEY_CLIENTS: Final[dict[ServiceType, type[ServiceClient]]] = {
     ServiceType.RADARR: RadarrClient,
     ServiceType.JELLYFIN: JellyfinClient,
 }
+SUPPORTED_SERVICES: Final = frozenset({*API_KEY_CLIENTS, ServiceType.QBITTORRENT})
 
 
 def create_client(
     hass: HomeAssistant, service: ServiceType, data: Mapping[str, Any]
 ) -> ServiceClient:
-    """Return the client for a service from its subentry data."""
-    session = async_get_clientsession(hass, verify_ssl=data.get(CONF_VERIFY_SSL, True))
+    """Return the client for a service from its subentry data.
+
+    Clients share Home Assistant's session, except qBittorrent's: it keeps its
+    session cookie itself, and a shared cookie jar would hand the cookie of one
+    qBittorrent to another on the same host (both name it SID) and to other
+    integrations. Its own session, without a jar, closes when the entry unloads.
+    """
+    verify_ssl = data.get(CONF_VERIFY_SSL, True)
+    if service is ServiceType.QBITTORRENT:
+        return QBittorrentClient(
+            async_create_clientsession(
+                hass, verify_ssl=verify_ssl, cookie_jar=aiohttp.DummyCookieJar()
+            ),
+            data[CONF_URL],
+            username=data.get(CONF_USERNAME, ""),
+            password=data.get(CONF_PASSWORD, ""),
+            api_key=data.get(CONF_API_KEY) or None,
+        )
+    session = async_get_clientsession(hass, verify_ssl=verify_ssl)
     client_class: Any = API_KEY_CLIENTS[service]
     client: ServiceClient = client_class(session, data[CONF_URL], data[CONF_API_KEY])
     return client
+
+
+async def async_check_health(client: ServiceClient) -> None:
+    """Make the cheapest call that proves the service answers and accepts us.
+
+    qBittorrent needs none: its poll is the check. Raises the client's errors (InvalidAuth when the credentials stopped working).
+    """
+    match client:
+        case SeerrClient():
+            await client.async_check_auth()
+        case ArrClient():
+            await client.async_get_system_status()
+        case JellyfinClient():
+            await client.async_get_system_info()

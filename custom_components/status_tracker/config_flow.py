@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 from urllib.parse import urlsplit
 
@@ -25,8 +26,8 @@ from homeassistant.config_entries import (
     OptionsFlow,
     SubentryFlowResult,
 )
-from homeassistant.core import callback
-from homeassistant.data_entry_flow import AbortFlow
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import AbortFlow, section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
@@ -45,6 +46,7 @@ from .api import (
     ArrClient,
     InvalidAuth,
     JellyfinClient,
+    QBittorrentClient,
     RadarrClient,
     SeerrClient,
     ServiceError,
@@ -53,28 +55,32 @@ from .api import (
 )
 from .const import (
     CONF_API_KEY,
+    CONF_EXTERNAL_URL,
+    CONF_FAST_POLL_SECONDS,
     CONF_HISTORY_SIZE,
     CONF_HUB_NAME,
+    CONF_PASSWORD,
     CONF_RETENTION_DAYS,
+    CONF_SERVER_ID,
+    CONF_SLOW_POLL_SECONDS,
+    CONF_STALL_APPROVED_HOURS,
+    CONF_STALL_DOWNLOADED_MINUTES,
+    CONF_STALL_DOWNLOADING_HOURS,
+    CONF_STALL_IMPORTING_MINUTES,
+    CONF_STALL_MATCHING_MINUTES,
+    CONF_SUBENTRY_ID,
     CONF_URL,
+    CONF_USERNAME,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_LOCAL_ONLY,
-    DEFAULT_HISTORY_SIZE,
     DEFAULT_HUB_NAME,
-    DEFAULT_RETENTION_DAYS,
-    DEFAULT_WEBHOOK_LOCAL_ONLY,
     DOMAIN,
     LOGGER,
     WEBHOOK_SERVICES,
     ServiceType,
 )
-
-DEFAULT_OPTIONS: Final[Mapping[str, Any]] = {
-    CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,
-    CONF_HISTORY_SIZE: DEFAULT_HISTORY_SIZE,
-    CONF_WEBHOOK_LOCAL_ONLY: DEFAULT_WEBHOOK_LOCAL_ONLY,
-}
+from .options import DEFAULT_OPTIONS
 
 STEP_HUB_SCHEMA: Final = vol.Schema(
     {vol.Required(CONF_HUB_NAME, default=DEFAULT_HUB_NAME): TextSelector()}
@@ -93,11 +99,33 @@ def _int_number(minimum: int, maximum: int) -> vol.All:
     )
 
 
-OPTIONS_SCHEMA: Final = vol.Schema(
-    {
+# Options are stored flat; the form groups them in sections.
+OPTION_SECTIONS: Final[dict[str, dict[vol.Marker, Any]]] = {
+    "history": {
         vol.Required(CONF_RETENTION_DAYS): _int_number(1, 365),
         vol.Required(CONF_HISTORY_SIZE): _int_number(100, 100_000),
+    },
+    "webhooks": {
         vol.Required(CONF_WEBHOOK_LOCAL_ONLY): BooleanSelector(),
+    },
+    "polling": {
+        vol.Required(CONF_FAST_POLL_SECONDS): _int_number(2, 300),
+        vol.Required(CONF_SLOW_POLL_SECONDS): _int_number(10, 3600),
+    },
+    "stalled": {
+        vol.Required(CONF_STALL_APPROVED_HOURS): _int_number(1, 720),
+        vol.Required(CONF_STALL_DOWNLOADING_HOURS): _int_number(1, 720),
+        vol.Required(CONF_STALL_DOWNLOADED_MINUTES): _int_number(5, 10_080),
+        vol.Required(CONF_STALL_IMPORTING_MINUTES): _int_number(5, 10_080),
+        vol.Required(CONF_STALL_MATCHING_MINUTES): _int_number(5, 10_080),
+    },
+}
+OPTIONS_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(name): section(
+            vol.Schema(fields), {"collapsed": name in ("polling", "stalled")}
+        )
+        for name, fields in OPTION_SECTIONS.items()
     }
 )
 
@@ -108,9 +136,11 @@ _PASSWORD_SELECTOR: Final = TextSelector(
 
 
 class StatusTrackerConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Create the hub entry of one media stack."""
+    """Create the hub entry of one media stack; reauthenticate its services."""
 
     VERSION = 1
+    # The service (subentry) whose credentials a reauth flow asks for.
+    _reauth_subentry_id: str | None = None
 
     @staticmethod
     @callback
@@ -151,6 +181,46 @@ class StatusTrackerConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start reauthentication of the service named in `entry_data`."""
+        self._reauth_subentry_id = entry_data.get(CONF_SUBENTRY_ID)
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the service's new credentials and check them live."""
+        entry = self._get_reauth_entry()
+        subentry = entry.subentries.get(self._reauth_subentry_id or "")
+        if subentry is None:
+            return self.async_abort(reason="reauth_service_gone")
+        flow = SUBENTRY_FLOWS[subentry.subentry_type]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            # Stored secrets go through _keep_secrets, so a new password can
+            # replace a stored API key.
+            settings = {
+                key: value
+                for key, value in subentry.data.items()
+                if key not in flow.secret_keys
+            }
+            data = _keep_secrets(flow, {**settings, **user_input}, subentry.data)
+            errors, check = await _async_check_service(self.hass, flow, data)
+            if check is not None:
+                # Updating the subentry reloads the hub with the new credentials.
+                self.hass.config_entries.async_update_subentry(
+                    entry, subentry, data={**data, **check.data}
+                )
+                return self.async_abort(reason="reauth_successful")
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema(flow.credentials_schema(keep_current=False)),
+            errors=errors,
+            description_placeholders={"title": subentry.title},
+        )
+
 
 class StatusTrackerOptionsFlow(OptionsFlow):
     """Edit the hub options (retention, history size, webhook access)."""
@@ -162,10 +232,19 @@ class StatusTrackerOptionsFlow(OptionsFlow):
         # Merge so options this form does not show are kept.
         current = {**DEFAULT_OPTIONS, **self.config_entry.options}
         if user_input is not None:
-            return self.async_create_entry(data={**current, **user_input})
+            flat = {
+                key: value
+                for values in user_input.values()
+                for key, value in values.items()
+            }
+            return self.async_create_entry(data={**current, **flat})
+        suggested = {
+            name: {str(key): current[str(key)] for key in fields}
+            for name, fields in OPTION_SECTIONS.items()
+        }
         return self.async_show_form(
             step_id="init",
-            data_schema=self.add_suggested_values_to_schema(OPTIONS_SCHEMA, current),
+            data_schema=self.add_suggested_values_to_schema(OPTIONS_SCHEMA, suggested),
         )
 
 
@@ -173,22 +252,71 @@ class _WrongService(Exception):
     """The URL answers with valid credentials, but it is another application."""
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceCheck:
+    """What a successful live check learnt: the title and extra data to keep."""
+
+    title: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
 def _display_host(url: str) -> str:
     """Return host[:port] of a normalized URL, to tell instances apart in titles."""
     return urlsplit(url).netloc
 
 
+async def _async_check_service(
+    hass: HomeAssistant,
+    flow: type[ServiceSubentryFlow],
+    data: Mapping[str, Any],
+) -> tuple[dict[str, str], ServiceCheck | None]:
+    """Check a service live; return (form errors, result)."""
+    session = async_get_clientsession(hass, verify_ssl=data[CONF_VERIFY_SSL])
+    try:
+        return {}, await flow.async_check(session, data)
+    except _WrongService:
+        return {"base": "wrong_service"}, None
+    except InvalidAuth:
+        return {"base": "invalid_auth"}, None
+    except ServiceError:
+        return {"base": "cannot_connect"}, None
+    except Exception:  # noqa: BLE001
+        LOGGER.exception(
+            "Unexpected error validating %s at %s", flow.service_type, data[CONF_URL]
+        )
+        return {"base": "unknown"}, None
+
+
+def _keep_secrets(
+    flow: type[ServiceSubentryFlow],
+    user_input: Mapping[str, Any],
+    current: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Return the input with the stored secrets if no secret was entered.
+
+    Secrets are never shown back, so empty secret fields mean "unchanged". The
+    secrets of a type are alternatives (qBittorrent: password or API key): entering
+    one drops the stored others, else a kept API key would shadow a new password.
+    """
+    data = dict(user_input)
+    if not any(data.get(key) for key in flow.secret_keys):
+        for key in flow.secret_keys:
+            if current.get(key):
+                data[key] = current[key]
+    return data
+
+
 class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
     """Add or reconfigure one upstream service instance.
 
-    A subclass sets `service_type` and implements `_async_validate_service`. Types
-    that need other credentials than an API key override `_credentials_schema`
-    and `secret_keys`. Types outside WEBHOOK_SERVICES skip the webhook step.
+    A subclass sets `service_type` and implements `async_check`. Types that need
+    other credentials than an API key override `credentials_schema` and
+    `secret_keys`. Types outside WEBHOOK_SERVICES skip the webhook step.
     """
 
     service_type: ClassVar[ServiceType]
     # Fields that are never shown back and that keep their stored value when left
-    # empty on reconfigure.
+    # empty on reconfigure or reauth.
     secret_keys: ClassVar[tuple[str, ...]] = (CONF_API_KEY,)
 
     def __init__(self) -> None:
@@ -197,16 +325,23 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         self._title = ""
         self._data: dict[str, Any] = {}
 
-    def _credentials_schema(self, *, reconfigure: bool) -> dict[vol.Marker, Any]:
-        """Return the credential fields; optional on reconfigure (empty = keep)."""
-        marker = vol.Optional if reconfigure else vol.Required
+    @classmethod
+    def credentials_schema(cls, *, keep_current: bool) -> dict[vol.Marker, Any]:
+        """Return the credential fields; optional when empty keeps the current."""
+        marker = vol.Optional if keep_current else vol.Required
         return {marker(CONF_API_KEY): _PASSWORD_SELECTOR}
 
+    @classmethod
+    def extra_schema(cls) -> dict[vol.Marker, Any]:
+        """Return settings of this type besides URL and credentials."""
+        return {}
+
+    @classmethod
     @abstractmethod
-    async def _async_validate_service(
-        self, session: aiohttp.ClientSession, data: Mapping[str, Any]
-    ) -> str:
-        """Check the service live with `data`; return the subentry title.
+    async def async_check(
+        cls, session: aiohttp.ClientSession, data: Mapping[str, Any]
+    ) -> ServiceCheck:
+        """Check the service live with `data`.
 
         Raise a ServiceError subclass or _WrongService when it does not validate.
         """
@@ -216,7 +351,8 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         return vol.Schema(
             {
                 vol.Required(CONF_URL): _URL_SELECTOR,
-                **self._credentials_schema(reconfigure=reconfigure),
+                **self.credentials_schema(keep_current=reconfigure),
+                **self.extra_schema(),
                 vol.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
             }
         )
@@ -245,36 +381,24 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         raises (it does not abort) on a duplicate subentry unique id, so this has to
         be checked before creating or updating.
         """
-        try:
-            url = normalize_url(user_input[CONF_URL])
-        except ValueError:
-            return {CONF_URL: "invalid_url"}
+        data = dict(user_input)
+        for key in (CONF_URL, CONF_EXTERNAL_URL):
+            if data.get(key):
+                try:
+                    data[key] = normalize_url(data[key])
+                except ValueError:
+                    return {key: "invalid_url"}
+        url = data[CONF_URL]
         # Unique ids are unique across all subentry types of the entry.
         if any(other.unique_id == url for other in self._other_subentries()):
             raise AbortFlow("already_configured")
-
-        data = {**user_input, CONF_URL: url}
         if current is not None:
-            for key in self.secret_keys:
-                if not data.get(key):
-                    data[key] = current.data[key]
-
-        session = async_get_clientsession(self.hass, verify_ssl=data[CONF_VERIFY_SSL])
-        try:
-            title = await self._async_validate_service(session, data)
-        except _WrongService:
-            return {"base": "wrong_service"}
-        except InvalidAuth:
-            return {"base": "invalid_auth"}
-        except ServiceError:
-            return {"base": "cannot_connect"}
-        except Exception:  # noqa: BLE001
-            LOGGER.exception(
-                "Unexpected error validating %s at %s", self.service_type, url
-            )
-            return {"base": "unknown"}
-        self._title = title
-        self._data = data
+            data = _keep_secrets(type(self), data, current.data)
+        errors, check = await _async_check_service(self.hass, type(self), data)
+        if check is None:
+            return errors
+        self._title = self._distinct_title(check.title, url)
+        self._data = {**data, **check.data}
         return {}
 
     async def async_step_user(
@@ -331,18 +455,24 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Change URL, credentials or SSL check; the webhook id is kept."""
+        """Change URL, credentials or settings; the webhook id is kept."""
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
         if user_input is not None:
             errors = await self._async_validate_input(user_input, subentry)
             if not errors:
+                # Replace, not merge, the data: a cleared optional field (external
+                # URL) or a replaced secret must not survive. Only the webhook id is
+                # not part of the form.
+                data = dict(self._data)
+                if CONF_WEBHOOK_ID in subentry.data:
+                    data[CONF_WEBHOOK_ID] = subentry.data[CONF_WEBHOOK_ID]
                 return self.async_update_and_abort(
                     self._get_entry(),
                     subentry,
                     title=self._title,
                     unique_id=self._data[CONF_URL],
-                    data_updates=self._data,
+                    data=data,
                 )
         suggested = {
             key: value
@@ -375,12 +505,13 @@ class SeerrSubentryFlow(ServiceSubentryFlow):
 
     service_type = ServiceType.SEERR
 
-    async def _async_validate_service(
-        self, session: aiohttp.ClientSession, data: Mapping[str, Any]
-    ) -> str:
+    @classmethod
+    async def async_check(
+        cls, session: aiohttp.ClientSession, data: Mapping[str, Any]
+    ) -> ServiceCheck:
         """Check status and API key; Seerr has no instance name, so use the host."""
         await SeerrClient(session, data[CONF_URL], data[CONF_API_KEY]).async_validate()
-        return f"Seerr ({_display_host(data[CONF_URL])})"
+        return ServiceCheck(f"Seerr ({_display_host(data[CONF_URL])})")
 
 
 class _ArrSubentryFlow(ServiceSubentryFlow):
@@ -388,16 +519,17 @@ class _ArrSubentryFlow(ServiceSubentryFlow):
 
     client_class: ClassVar[type[ArrClient]]
 
-    async def _async_validate_service(
-        self, session: aiohttp.ClientSession, data: Mapping[str, Any]
-    ) -> str:
+    @classmethod
+    async def async_check(
+        cls, session: aiohttp.ClientSession, data: Mapping[str, Any]
+    ) -> ServiceCheck:
         """Check the key and that the URL is the expected app; title = instance name."""
-        client = self.client_class(session, data[CONF_URL], data[CONF_API_KEY])
+        client = cls.client_class(session, data[CONF_URL], data[CONF_API_KEY])
         status = await client.async_get_system_status()
         # A Radarr URL given as Sonarr would validate but never send Sonarr events.
         if status.app_name.casefold() != client.app_name.casefold():
             raise _WrongService(status.app_name)
-        return self._distinct_title(status.instance_name, data[CONF_URL])
+        return ServiceCheck(status.instance_name)
 
 
 @_register
@@ -422,10 +554,50 @@ class JellyfinSubentryFlow(ServiceSubentryFlow):
 
     service_type = ServiceType.JELLYFIN
 
-    async def _async_validate_service(
-        self, session: aiohttp.ClientSession, data: Mapping[str, Any]
-    ) -> str:
+    @classmethod
+    def extra_schema(cls) -> dict[vol.Marker, Any]:
+        """Add the address users open Jellyfin at ("watch in Jellyfin" links)."""
+        return {vol.Optional(CONF_EXTERNAL_URL): _URL_SELECTOR}
+
+    @classmethod
+    async def async_check(
+        cls, session: aiohttp.ClientSession, data: Mapping[str, Any]
+    ) -> ServiceCheck:
         """Check the key with /System/Info; title = server name."""
         client = JellyfinClient(session, data[CONF_URL], data[CONF_API_KEY])
         info = await client.async_get_system_info()
-        return info.server_name or "Jellyfin"
+        return ServiceCheck(
+            info.server_name or "Jellyfin", {CONF_SERVER_ID: info.server_id}
+        )
+
+
+@_register
+class QBittorrentSubentryFlow(ServiceSubentryFlow):
+    """Add a qBittorrent client (polled; it sends no webhooks)."""
+
+    service_type = ServiceType.QBITTORRENT
+    secret_keys = (CONF_PASSWORD, CONF_API_KEY)
+
+    @classmethod
+    def credentials_schema(cls, *, keep_current: bool) -> dict[vol.Marker, Any]:
+        """Username and password, or an API key (qBittorrent 5.2 and newer)."""
+        return {
+            vol.Optional(CONF_USERNAME): TextSelector(),
+            vol.Optional(CONF_PASSWORD): _PASSWORD_SELECTOR,
+            vol.Optional(CONF_API_KEY): _PASSWORD_SELECTOR,
+        }
+
+    @classmethod
+    async def async_check(
+        cls, session: aiohttp.ClientSession, data: Mapping[str, Any]
+    ) -> ServiceCheck:
+        """Log in (or use the API key) and read the version."""
+        client = QBittorrentClient(
+            session,
+            data[CONF_URL],
+            username=data.get(CONF_USERNAME, ""),
+            password=data.get(CONF_PASSWORD, ""),
+            api_key=data.get(CONF_API_KEY) or None,
+        )
+        await client.async_validate()
+        return ServiceCheck(f"qBittorrent ({_display_host(data[CONF_URL])})")

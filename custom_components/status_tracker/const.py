@@ -14,11 +14,26 @@ CONF_HUB_NAME: Final = "name"
 CONF_RETENTION_DAYS: Final = "retention_days"
 CONF_HISTORY_SIZE: Final = "history_size"
 CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"
+CONF_FAST_POLL_SECONDS: Final = "fast_poll_seconds"
+CONF_SLOW_POLL_SECONDS: Final = "slow_poll_seconds"
+CONF_STALL_APPROVED_HOURS: Final = "stall_approved_hours"
+CONF_STALL_DOWNLOADING_HOURS: Final = "stall_downloading_hours"
+CONF_STALL_DOWNLOADED_MINUTES: Final = "stall_downloaded_minutes"
+CONF_STALL_IMPORTING_MINUTES: Final = "stall_importing_minutes"
+CONF_STALL_MATCHING_MINUTES: Final = "stall_matching_minutes"
 
 DEFAULT_HUB_NAME: Final = "Media stack"
 DEFAULT_RETENTION_DAYS: Final = 7
 DEFAULT_HISTORY_SIZE: Final = 5000
 DEFAULT_WEBHOOK_LOCAL_ONLY: Final = False
+# qBittorrent is polled fast only while a tracked torrent downloads.
+DEFAULT_FAST_POLL_SECONDS: Final = 5
+DEFAULT_SLOW_POLL_SECONDS: Final = 60
+DEFAULT_STALL_APPROVED_HOURS: Final = 2
+DEFAULT_STALL_DOWNLOADING_HOURS: Final = 24
+DEFAULT_STALL_DOWNLOADED_MINUTES: Final = 30
+DEFAULT_STALL_IMPORTING_MINUTES: Final = 60
+DEFAULT_STALL_MATCHING_MINUTES: Final = 30
 
 # Subentry data.
 CONF_URL: Final = "url"
@@ -27,6 +42,10 @@ CONF_VERIFY_SSL: Final = "verify_ssl"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_USERNAME: Final = "username"
 CONF_PASSWORD: Final = "password"  # noqa: S105 (a field name)
+CONF_EXTERNAL_URL: Final = "external_url"
+CONF_SERVER_ID: Final = "server_id"
+# Reauth flows name the subentry whose credentials stopped working.
+CONF_SUBENTRY_ID: Final = "subentry_id"
 
 
 class ServiceType(StrEnum):

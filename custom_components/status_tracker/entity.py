@@ -1,16 +1,28 @@
-"""Base entity: everything a hub shows belongs to one service device."""
+"""Base entities: the hub's service device, and one device per service instance."""
 
 from __future__ import annotations
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
+from .coordinator import ServiceCoordinator
 from .hub import StatusTrackerHub
+
+# Device model per service type, as users know the applications.
+SERVICE_MODELS = {
+    "seerr": "Seerr",
+    "sonarr": "Sonarr",
+    "radarr": "Radarr",
+    "jellyfin": "Jellyfin",
+    "qbittorrent": "qBittorrent",
+    "shoko": "Shoko Server",
+}
 
 
 class StatusTrackerEntity(Entity):
-    """An entity of a Status Tracker hub."""
+    """An entity of a Status Tracker hub (on the hub's device)."""
 
     _attr_has_entity_name = True
     _attr_should_poll = False
@@ -26,4 +38,27 @@ class StatusTrackerEntity(Entity):
             manufacturer="Status Tracker",
             model="Media request tracker",
             entry_type=DeviceEntryType.SERVICE,
+        )
+
+
+class ServiceInstanceEntity(CoordinatorEntity[ServiceCoordinator]):
+    """A diagnostic entity of one upstream service instance (its own device)."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: ServiceCoordinator, key: str) -> None:
+        """Attach the entity to the instance's device, under the hub's device."""
+        super().__init__(coordinator)
+        instance = coordinator.instance
+        entry = coordinator.hub.entry
+        self.instance = instance
+        self._attr_unique_id = f"{instance.subentry_id}_{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, instance.subentry_id)},
+            name=instance.title,
+            manufacturer="Status Tracker",
+            model=SERVICE_MODELS[instance.service],
+            entry_type=DeviceEntryType.SERVICE,
+            via_device=(DOMAIN, entry.entry_id),
+            configuration_url=instance.url,
         )

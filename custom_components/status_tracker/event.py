@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.event import EventEntity
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import StatusTrackerEntity
-from .hub import StatusTrackerConfigEntry, StatusTrackerHub, signal_stage
-from .model import ALL_STATES
-from .tracker import StageChange
+from .hub import (
+    StatusTrackerConfigEntry,
+    StatusTrackerHub,
+    signal_problem,
+    signal_stage,
+)
+from .model import ALL_STATES, ProblemKind, Request
+from .tracker import ProblemChange, StageChange
+
+PROBLEM_CLEARED = "problem_cleared"
 
 PARALLEL_UPDATES = 0
 
@@ -25,10 +34,13 @@ async def async_setup_entry(
 
 
 class StageChangeEvent(StatusTrackerEntity, EventEntity):
-    """Fires with the new stage as event type and the request's details."""
+    """Fires on every stage change and problem, with the request's details.
+
+    The event type is the new stage, the problem raised, or "problem_cleared".
+    """
 
     _attr_translation_key = "stage_change"
-    _attr_event_types = list(ALL_STATES)
+    _attr_event_types = [*ALL_STATES, *map(str, ProblemKind), PROBLEM_CLEARED]
 
     def __init__(self, hub: StatusTrackerHub) -> None:
         """Create the event entity of a hub."""
@@ -36,29 +48,52 @@ class StageChangeEvent(StatusTrackerEntity, EventEntity):
 
     async def async_added_to_hass(self) -> None:
         """Listen for stage changes."""
+        entry_id = self.hub.entry.entry_id
         self.async_on_remove(
             async_dispatcher_connect(
-                self.hass, signal_stage(self.hub.entry.entry_id), self._async_fire
+                self.hass, signal_stage(entry_id), self._async_stage_changed
+            )
+        )
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, signal_problem(entry_id), self._async_problem_changed
             )
         )
 
     @callback
-    def _async_fire(self, changes: list[StageChange]) -> None:
+    def _async_stage_changed(self, changes: list[StageChange]) -> None:
         for change in changes:
-            # Sent synchronously with the update, so the request exists.
-            request = self.hub.tracker.requests[change.request_id]
-            self._trigger_event(
+            self._fire(
                 change.current,
-                {
-                    "request_id": request.id,
-                    "title": request.title,
-                    "year": request.year,
-                    "media_type": str(request.media_type),
-                    "seasons": list(request.seasons),
-                    "stage": change.current,
-                    "previous_stage": change.previous,
-                    "poster_url": request.poster_url,
-                    "requested_by": request.requested_by,
-                },
+                change.request_id,
+                {"previous_stage": change.previous},
             )
-            self.async_write_ha_state()
+
+    @callback
+    def _async_problem_changed(self, changes: list[ProblemChange]) -> None:
+        for change in changes:
+            self._fire(
+                change.kind if change.reason is not None else PROBLEM_CLEARED,
+                change.request_id,
+                {"problem": change.kind, "problem_reason": change.reason},
+            )
+
+    @callback
+    def _fire(self, event_type: str, request_id: str, extra: dict[str, Any]) -> None:
+        # Sent synchronously with the update, so the request exists.
+        request: Request = self.hub.tracker.requests[request_id]
+        self._trigger_event(
+            event_type,
+            {
+                "request_id": request.id,
+                "title": request.title,
+                "year": request.year,
+                "media_type": str(request.media_type),
+                "seasons": list(request.seasons),
+                "stage": request.state,
+                **extra,
+                "poster_url": request.poster_url,
+                "requested_by": request.requested_by,
+            },
+        )
+        self.async_write_ha_state()

@@ -1,9 +1,9 @@
 """The runtime of one hub: tracker, store, upstream clients and change signals.
 
-Webhook handlers hand observations to `StatusTrackerHub.async_handle_observation`;
-the hub enriches them where the webhook alone is not enough (a Jellyfin episode's
-series ids), applies them to the tracker, schedules a debounced save and tells
-the entities what changed through the dispatcher.
+Webhook handlers and pollers hand observations to `StatusTrackerHub.apply`; the
+hub applies them to the tracker, schedules a debounced save and tells the
+entities what changed through the dispatcher. It also runs the periodic checks:
+Jellyfin availability, stalled requests, air dates, retention and history.
 """
 
 from __future__ import annotations
@@ -12,32 +12,55 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from .api import JellyfinClient, ServiceClient, ServiceError, SonarrClient
-from .clients import API_KEY_CLIENTS, create_client
+from .api import (
+    Banned,
+    InvalidAuth,
+    JellyfinClient,
+    QBittorrentClient,
+    ServiceClient,
+    ServiceError,
+    SonarrClient,
+)
+from .clients import SUPPORTED_SERVICES, create_client
 from .const import (
-    CONF_HISTORY_SIZE,
-    CONF_RETENTION_DAYS,
+    CONF_EXTERNAL_URL,
+    CONF_SERVER_ID,
+    CONF_SUBENTRY_ID,
+    CONF_URL,
     CONF_WEBHOOK_ID,
-    DEFAULT_HISTORY_SIZE,
-    DEFAULT_RETENTION_DAYS,
+    DOMAIN,
     LOGGER,
     ServiceType,
 )
+from .coordinator import QBittorrentCoordinator, ServiceCoordinator
 from .model import Request
 from .observations import JellyfinItem, Observation, SeriesEpisodes
-from .store import RequestStore
+from .options import HubOptions
+from .parsers.jellyfin_api import created_at, is_playable, item_from_dto
+from .store import RequestStore, StoreData
 from .tracker import Tracker, TrackerUpdate
 
 # How often air dates, retention and history limits are re-checked.
 MAINTENANCE_INTERVAL: Final = timedelta(minutes=15)
+STALLED_CHECK_INTERVAL: Final = timedelta(minutes=1)
+# Fallback for missed Jellyfin webhooks: requests waiting this long in
+# downloaded/importing/matching are looked for in Jellyfin's newest items.
+AVAILABILITY_INTERVAL: Final = timedelta(seconds=30)
+AVAILABILITY_MIN_WAIT: Final = timedelta(minutes=2)
+RECENT_ITEMS_PAGE_SIZE: Final = 100
+RECENT_ITEMS_MAX_PAGES: Final = 5
+# Items created this long before a request entered its stage cannot be its
+# import; older pages are not read.
+RECENT_ITEMS_MARGIN: Final = timedelta(days=1)
 # Jellyfin series id -> provider ids, so each series costs one lookup.
 SERIES_CACHE_SIZE: Final = 256
 
@@ -51,23 +74,40 @@ class ServiceInstance:
     subentry_id: str
     service: ServiceType
     title: str
+    url: str
     client: ServiceClient
     webhook_id: str | None
+    data: dict[str, Any]
 
 
 def signal_changed(entry_id: str) -> str:
     """Dispatcher signal: these request ids changed (payload: list of ids)."""
-    return f"status_tracker_{entry_id}_changed"
+    return f"{DOMAIN}_{entry_id}_changed"
 
 
 def signal_removed(entry_id: str) -> str:
     """Dispatcher signal: these requests no longer have entities (list of ids)."""
-    return f"status_tracker_{entry_id}_removed"
+    return f"{DOMAIN}_{entry_id}_removed"
 
 
 def signal_stage(entry_id: str) -> str:
     """Dispatcher signal: stage changes to fire as events (list of StageChange)."""
-    return f"status_tracker_{entry_id}_stage"
+    return f"{DOMAIN}_{entry_id}_stage"
+
+
+def signal_problem(entry_id: str) -> str:
+    """Dispatcher signal: problems raised or cleared (list of ProblemChange)."""
+    return f"{DOMAIN}_{entry_id}_problem"
+
+
+def signal_webhook(subentry_id: str) -> str:
+    """Dispatcher signal: a webhook arrived from this instance."""
+    return f"{DOMAIN}_{subentry_id}_webhook"
+
+
+def issue_id_credentials(subentry_id: str) -> str:
+    """Return the repair issue id for refused credentials of an instance."""
+    return f"credentials_{subentry_id}"
 
 
 class StatusTrackerHub:
@@ -77,60 +117,80 @@ class StatusTrackerHub:
         """Build the hub from the entry and its subentries (no I/O)."""
         self.hass = hass
         self.entry = entry
+        self.options = HubOptions.from_options(entry.options)
         self.instances: dict[str, ServiceInstance] = {
             subentry.subentry_id: _instance(hass, subentry)
             for subentry in entry.subentries.values()
-            if subentry.subentry_type in API_KEY_CLIENTS
+            if subentry.subentry_type in SUPPORTED_SERVICES
         }
-        has_jellyfin = any(
-            i.service is ServiceType.JELLYFIN for i in self.instances.values()
-        )
         # Without Jellyfin nothing else can confirm availability.
         self.tracker = Tracker(
-            now=dt_util.utcnow, trust_seerr_available=not has_jellyfin
+            now=dt_util.utcnow,
+            trust_seerr_available=not self._instances_of(ServiceType.JELLYFIN),
         )
         self.store = RequestStore(hass, entry.entry_id)
+        self.coordinators: dict[str, ServiceCoordinator] = {
+            instance.subentry_id: _coordinator(self, instance)
+            for instance in self.instances.values()
+        }
+        self.last_webhook: dict[str, datetime] = {}
+        self.unregister_webhooks: Callable[[], None] = lambda: None
         self._series_ids: OrderedDict[str, dict[str, str]] = OrderedDict()
         self._episode_lists_in_flight: set[str] = set()
-        self.unregister_webhooks: Callable[[], None] = lambda: None
+        self._checking_availability = False
 
-    # ----------------------------------------------------------------- options
-
-    @property
-    def retention(self) -> timedelta:
-        """Return how long finished requests keep their entity."""
-        days = self.entry.options.get(CONF_RETENTION_DAYS, DEFAULT_RETENTION_DAYS)
-        return timedelta(days=days)
-
-    @property
-    def history_size(self) -> int:
-        """Return how many finished requests the store keeps."""
-        return int(self.entry.options.get(CONF_HISTORY_SIZE, DEFAULT_HISTORY_SIZE))
+    def _instances_of(self, service: ServiceType) -> list[ServiceInstance]:
+        return [i for i in self.instances.values() if i.service is service]
 
     # --------------------------------------------------------------- lifecycle
 
     async def async_setup(self) -> None:
         """Load the stored requests."""
-        self.tracker.load(await self.store.async_load())
-        self.tracker.forget_finished_before(dt_util.utcnow() - self.retention)
-        self.tracker.prune(self.history_size)
+        data = await self.store.async_load()
+        self.tracker.load(data)
+        self.last_webhook = {
+            subentry_id: datetime.fromisoformat(at)
+            for subentry_id, at in data.get("last_webhook", {}).items()
+            if subentry_id in self.instances
+        }
+        self.tracker.forget_finished_before(dt_util.utcnow() - self.options.retention)
+        self.tracker.prune(self.options.history_size)
 
     @callback
     def async_start(self) -> None:
-        """Start periodic maintenance and catch up on pending lookups."""
-        self.entry.async_on_unload(
-            async_track_time_interval(
-                self.hass,
-                self._async_maintenance,
-                MAINTENANCE_INTERVAL,
-                name="Status Tracker maintenance",
+        """Start polling and the periodic checks."""
+        for interval, action in (
+            (MAINTENANCE_INTERVAL, self._async_maintenance),
+            (STALLED_CHECK_INTERVAL, self._async_check_stalled),
+            (AVAILABILITY_INTERVAL, self._async_check_availability),
+        ):
+            self.entry.async_on_unload(
+                async_track_time_interval(self.hass, action, interval)
             )
-        )
+        for coordinator in self.coordinators.values():
+            # The hub listens so polling goes on even with its entities disabled.
+            self.entry.async_on_unload(
+                coordinator.async_add_listener(self._coordinator_listener(coordinator))
+            )
+            self.entry.async_create_task(
+                self.hass, coordinator.async_refresh(), f"{coordinator.name} refresh"
+            )
         self._schedule_episode_lists()
 
     async def async_shutdown(self) -> None:
-        """Write everything now (unload)."""
-        await self.store.async_flush(self.tracker.to_dict())
+        """Stop polling and write everything now (unload)."""
+        for coordinator in self.coordinators.values():
+            await coordinator.async_shutdown()
+        await self.store.async_flush(self._store_data())
+
+    def _store_data(self) -> StoreData:
+        return {
+            **self.tracker.to_dict(),
+            "last_webhook": {
+                subentry_id: at.isoformat()
+                for subentry_id, at in self.last_webhook.items()
+            },
+        }
 
     def visible_requests(self) -> Iterator[Request]:
         """Return requests that have an entity: active or recently finished."""
@@ -139,22 +199,39 @@ class StatusTrackerHub:
 
     # -------------------------------------------------------------- ingestion
 
-    async def async_handle_observation(
+    async def async_handle_webhook(
         self, observation: Observation, instance: ServiceInstance
     ) -> None:
-        """Apply an observation from `instance` and publish what changed."""
-        if isinstance(observation, JellyfinItem):
-            observation = await self._async_with_series_ids(observation, instance)
-        update = self.tracker.apply(observation)
+        """Apply an observation a webhook of `instance` brought."""
+        if isinstance(observation, JellyfinItem) and isinstance(
+            instance.client, JellyfinClient
+        ):
+            observation = (
+                await self._async_with_series_ids([observation], instance.client)
+            )[0]
+        self.apply(observation)
+
+    @callback
+    def apply(self, observation: Observation, *, keep_orphan: bool = True) -> None:
+        """Apply an observation to the tracker and publish what changed."""
+        update = self.tracker.apply(observation, keep_orphan=keep_orphan)
         self.publish(update)
         self._schedule_episode_lists(update.changed)
+
+    @callback
+    def record_webhook(self, instance: ServiceInstance) -> None:
+        """Remember when a webhook last arrived from an instance."""
+        self.last_webhook[instance.subentry_id] = dt_util.utcnow()
+        self.store.schedule_save(self._store_data)
+        async_dispatcher_send(self.hass, signal_webhook(instance.subentry_id))
 
     @callback
     def publish(self, update: TrackerUpdate) -> None:
         """Save and tell entities about a tracker update."""
         if not update:
             return
-        self.store.schedule_save(self.tracker.to_dict)
+        if update.persist:
+            self.store.schedule_save(self._store_data)
         entry_id = self.entry.entry_id
         if update.changed:
             async_dispatcher_send(self.hass, signal_changed(entry_id), update.changed)
@@ -162,37 +239,94 @@ class StatusTrackerHub:
             async_dispatcher_send(
                 self.hass, signal_stage(entry_id), update.stage_changes
             )
+        if update.problem_changes:
+            async_dispatcher_send(
+                self.hass, signal_problem(entry_id), update.problem_changes
+            )
+
+    def jellyfin_link(self, request: Request) -> str | None:
+        """Return the "watch in Jellyfin" address of an available request."""
+        item_id = request.movie.jellyfin_id or request.jellyfin_series_id
+        servers = self._instances_of(ServiceType.JELLYFIN)
+        if not item_id or not servers:
+            return None
+        server = servers[0]
+        base = server.data.get(CONF_EXTERNAL_URL) or server.url
+        link = f"{base}/web/#/details?id={item_id}"
+        if server_id := server.data.get(CONF_SERVER_ID):
+            link += f"&serverId={server_id}"
+        return link
+
+    # ------------------------------------------------------------- credentials
+
+    @callback
+    def async_credentials_refused(
+        self, instance: ServiceInstance, error: InvalidAuth
+    ) -> None:
+        """Raise a repair and ask the user for new credentials of `instance`."""
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id_credentials(instance.subentry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key="banned" if isinstance(error, Banned) else "auth_failed",
+            translation_placeholders={"title": instance.title},
+        )
+        self.entry.async_start_reauth(
+            self.hass, data={CONF_SUBENTRY_ID: instance.subentry_id}
+        )
+
+    def _coordinator_listener(
+        self, coordinator: ServiceCoordinator
+    ) -> Callable[[], None]:
+        @callback
+        def updated() -> None:
+            if coordinator.last_update_success:
+                ir.async_delete_issue(
+                    self.hass,
+                    DOMAIN,
+                    issue_id_credentials(coordinator.instance.subentry_id),
+                )
+
+        return updated
 
     # ---------------------------------------------------------------- lookups
 
     async def _async_with_series_ids(
-        self, item: JellyfinItem, instance: ServiceInstance
-    ) -> JellyfinItem:
-        """Add the series' provider ids to a Jellyfin episode.
+        self, items: list[JellyfinItem], client: JellyfinClient
+    ) -> list[JellyfinItem]:
+        """Add the series' provider ids to Jellyfin episodes.
 
         The webhook carries only the episode's own ids; the series is found
-        through SeriesId, once per series (cached).
+        through SeriesId, with one batched lookup for the series not cached yet.
         """
-        series_id = item.series_id
-        if (
-            item.item_type != "Episode"
-            or not series_id
-            or item.series_provider_ids is not None
-            or not isinstance(instance.client, JellyfinClient)
-        ):
-            return item
-        provider_ids = self._series_ids.get(series_id)
-        if provider_ids is None:
+        unknown = {
+            item.series_id
+            for item in items
+            if item.item_type == "Episode"
+            and item.series_id
+            and item.series_provider_ids is None
+            and item.series_id not in self._series_ids
+        }
+        if unknown:
             try:
-                found = await instance.client.async_get_provider_ids([series_id])
+                found = await client.async_get_provider_ids(sorted(unknown))
             except ServiceError as err:
                 LOGGER.debug("Could not look up Jellyfin series: %s", err)
-                return item
-            provider_ids = found.get(series_id, {})
-            self._series_ids[series_id] = provider_ids
-            while len(self._series_ids) > SERIES_CACHE_SIZE:
-                self._series_ids.popitem(last=False)
-        return replace(item, series_provider_ids=provider_ids)
+                found = None
+            if found is not None:
+                for series_id in unknown:
+                    self._series_ids[series_id] = found.get(series_id, {})
+                while len(self._series_ids) > SERIES_CACHE_SIZE:
+                    self._series_ids.popitem(last=False)
+        return [
+            replace(item, series_provider_ids=known)
+            if item.series_provider_ids is None
+            and (known := self._series_ids.get(item.series_id or "")) is not None
+            else item
+            for item in items
+        ]
 
     @callback
     def _schedule_episode_lists(self, request_ids: list[str] | None = None) -> None:
@@ -227,26 +361,77 @@ class StatusTrackerHub:
             return
         finally:
             self._episode_lists_in_flight.discard(request_id)
-        self.publish(
-            self.tracker.apply(
-                SeriesEpisodes(
-                    instance_id=instance_id,
-                    series_id=series_id,
-                    episodes=tuple(episodes),
-                )
+        self.apply(
+            SeriesEpisodes(
+                instance_id=instance_id, series_id=series_id, episodes=tuple(episodes)
             )
         )
 
+    # ---------------------------------------------------------- availability
+
+    async def _async_check_availability(self, now: datetime) -> None:
+        """Confirm waiting requests from Jellyfin's newest items (batched)."""
+        waiting = self.tracker.awaiting_availability(now - AVAILABILITY_MIN_WAIT)
+        if not waiting or self._checking_availability:
+            return
+        self._checking_availability = True
+        try:
+            oldest = min(
+                datetime.fromisoformat(r.stage_since or r.created_at) for r in waiting
+            )
+            ids = {request.id for request in waiting}
+            for instance in self._instances_of(ServiceType.JELLYFIN):
+                if isinstance(instance.client, JellyfinClient):
+                    await self._async_confirm_from(
+                        instance.client, oldest - RECENT_ITEMS_MARGIN, ids
+                    )
+        finally:
+            self._checking_availability = False
+
+    async def _async_confirm_from(
+        self, client: JellyfinClient, not_before: datetime, ids: set[str]
+    ) -> None:
+        items: list[JellyfinItem] = []
+        try:
+            for page in range(RECENT_ITEMS_MAX_PAGES):
+                answer = await client.async_get_recent_items(
+                    ("Movie", "Episode"),
+                    limit=RECENT_ITEMS_PAGE_SIZE,
+                    start_index=page * RECENT_ITEMS_PAGE_SIZE,
+                )
+                items += [
+                    item
+                    for dto in answer.items
+                    if is_playable(dto) and (item := item_from_dto(dto)) is not None
+                ]
+                created = [c for dto in answer.items if (c := created_at(dto))]
+                if len(answer.items) < RECENT_ITEMS_PAGE_SIZE or (
+                    created and min(created) < not_before
+                ):
+                    break
+        except ServiceError as err:
+            LOGGER.debug("Jellyfin availability check failed: %s", err)
+            return
+        for item in await self._async_with_series_ids(items, client):
+            if self.tracker.would_match(item, ids):
+                # Only the waiting requests: an item that matches nothing is
+                # library content, not an orphan to keep.
+                self.apply(item, keep_orphan=False)
+
     # ------------------------------------------------------------ maintenance
+
+    @callback
+    def _async_check_stalled(self, now: datetime) -> None:
+        self.publish(self.tracker.check_stalled(self.options.stall_thresholds))
 
     @callback
     def _async_maintenance(self, now: datetime) -> None:
         """Re-derive time-dependent stages, apply retention and history limits."""
         self.publish(self.tracker.refresh())
-        gone = self.tracker.forget_finished_before(now - self.retention)
-        pruned = self.tracker.prune(self.history_size)
+        gone = self.tracker.forget_finished_before(now - self.options.retention)
+        pruned = self.tracker.prune(self.options.history_size)
         if gone or pruned:
-            self.store.schedule_save(self.tracker.to_dict)
+            self.store.schedule_save(self._store_data)
             async_dispatcher_send(
                 self.hass, signal_removed(self.entry.entry_id), [*gone, *pruned]
             )
@@ -259,6 +444,16 @@ def _instance(hass: HomeAssistant, subentry: ConfigSubentry) -> ServiceInstance:
         subentry_id=subentry.subentry_id,
         service=service,
         title=subentry.title,
+        url=subentry.data[CONF_URL],
         client=create_client(hass, service, subentry.data),
         webhook_id=subentry.data.get(CONF_WEBHOOK_ID),
+        data=dict(subentry.data),
     )
+
+
+def _coordinator(
+    hub: StatusTrackerHub, instance: ServiceInstance
+) -> ServiceCoordinator:
+    if isinstance(instance.client, QBittorrentClient):
+        return QBittorrentCoordinator(hub, instance, instance.client)
+    return ServiceCoordinator(hub, instance)

@@ -13,6 +13,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
@@ -20,12 +21,14 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.util import dt as dt_util
 
-from .entity import StatusTrackerEntity
+from .coordinator import ServiceCoordinator
+from .entity import ServiceInstanceEntity, StatusTrackerEntity
 from .hub import (
     StatusTrackerConfigEntry,
     StatusTrackerHub,
     signal_changed,
     signal_removed,
+    signal_webhook,
 )
 from .lifecycle import download_progress, episode_summary
 from .model import ALL_STATES, Request, Stage
@@ -48,6 +51,11 @@ async def async_setup_entry(
         SummarySensor(hub, description) for description in SUMMARY_SENSORS
     )
     RequestSensorManager(hass, hub, async_add_entities).async_setup()
+    for subentry_id, coordinator in hub.coordinators.items():
+        if coordinator.instance.webhook_id is not None:
+            async_add_entities(
+                [LastWebhookSensor(coordinator)], config_subentry_id=subentry_id
+            )
 
 
 def request_name(request: Request) -> str:
@@ -218,6 +226,9 @@ class RequestSensor(StatusTrackerEntity, SensorEntity):
             "requested_by": request.requested_by,
             "problem": problem[0] if problem else None,
             "problem_reason": problem[1].reason if problem else None,
+            "jellyfin_url": self.hub.jellyfin_link(request)
+            if request.state == Stage.AVAILABLE
+            else None,
         }
 
     async def async_will_remove_from_hass(self) -> None:
@@ -314,3 +325,31 @@ class SummarySensor(StatusTrackerEntity, SensorEntity):
         midnight = dt_util.start_of_local_day()
         counts = self.entity_description.counts
         return sum(1 for r in self.hub.visible_requests() if counts(r, midnight))
+
+
+class LastWebhookSensor(ServiceInstanceEntity, SensorEntity):
+    """When the instance last sent a webhook (unavailable while unreachable)."""
+
+    _attr_device_class = SensorDeviceClass.TIMESTAMP
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_translation_key = "last_webhook"
+
+    def __init__(self, coordinator: ServiceCoordinator) -> None:
+        """Create the sensor of an instance."""
+        super().__init__(coordinator, "last_webhook")
+
+    async def async_added_to_hass(self) -> None:
+        """Follow webhook arrivals."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_webhook(self.instance.subentry_id),
+                self.async_write_ha_state,
+            )
+        )
+
+    @property
+    def native_value(self) -> datetime | None:
+        """Return the arrival time of the last webhook."""
+        return self.coordinator.hub.last_webhook.get(self.instance.subentry_id)

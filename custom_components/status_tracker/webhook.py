@@ -16,13 +16,7 @@ from aiohttp import hdrs, web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 
-from .const import (
-    CONF_WEBHOOK_LOCAL_ONLY,
-    DEFAULT_WEBHOOK_LOCAL_ONLY,
-    DOMAIN,
-    LOGGER,
-    MAX_WEBHOOK_BODY_BYTES,
-)
+from .const import DOMAIN, LOGGER, MAX_WEBHOOK_BODY_BYTES
 from .hub import ServiceInstance, StatusTrackerConfigEntry, StatusTrackerHub
 from .observations import Ignored
 from .parsers import InvalidPayload, parse_webhook
@@ -52,7 +46,7 @@ def async_register_webhooks(
 
     Returns the callback that unregisters them all (safe to call twice).
     """
-    local_only = entry.options.get(CONF_WEBHOOK_LOCAL_ONLY, DEFAULT_WEBHOOK_LOCAL_ONLY)
+    local_only = hub.options.webhook_local_only
     webhook_ids: list[str] = []
     for instance in hub.instances.values():
         if instance.webhook_id is None:
@@ -140,6 +134,7 @@ async def _async_handle(
         observation = parse_webhook(instance.service, body, instance.subentry_id)
     except InvalidPayload as err:
         return _refuse(instance, HTTPStatus.BAD_REQUEST, str(err))
+    hub.record_webhook(instance)
     if isinstance(observation, Ignored):
         LOGGER.debug(
             "Ignored %s webhook %s: %s",
@@ -148,5 +143,5 @@ async def _async_handle(
             observation.reason,
         )
         return _reply(HTTPStatus.OK, "ignored")
-    await hub.async_handle_observation(observation, instance)
+    await hub.async_handle_webhook(observation, instance)
     return _reply(HTTPStatus.OK, "ok")

@@ -1,0 +1,61 @@
+"""Stalled requests: raised after the stage's threshold, cleared by progress."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_state_change_event
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from .conftest import PostWebhook
+from .flows import movie_flow
+
+MOVIE_SENSOR = "sensor.media_stack_example_movie_1999"
+EVENT_ENTITY = "event.media_stack_stage_change"
+PROBLEMS = "sensor.media_stack_requests_with_problems"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_stalled_approved_request(
+    hass: HomeAssistant, post_webhook: PostWebhook, freezer: FrozenDateTimeFactory
+) -> None:
+    """Approved 2 h without a grab: stalled (attribute, count, event) until grabbed."""
+    fired: list[dict[str, object]] = []
+
+    @callback
+    def collect(event: Event) -> None:
+        fired.append(dict(event.data["new_state"].attributes))
+
+    for step in movie_flow()[:2]:
+        await post_webhook(*step)
+    async_track_state_change_event(hass, EVENT_ENTITY, collect)
+
+    freezer.tick(timedelta(hours=1, minutes=58))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(MOVIE_SENSOR).attributes["problem"] is None
+
+    freezer.tick(timedelta(minutes=3))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    state = hass.states.get(MOVIE_SENSOR)
+    assert state.state == "approved"
+    assert state.attributes["problem"] == "stalled"
+    assert state.attributes["problem_reason"] == "No progress for 2 h while approved"
+    assert hass.states.get(PROBLEMS).state == "1"
+    assert [(e["event_type"], e["problem"]) for e in fired] == [("stalled", "stalled")]
+    assert fired[0]["stage"] == "approved"
+
+    await post_webhook(*movie_flow()[3])
+    state = hass.states.get(MOVIE_SENSOR)
+    assert state.state == "grabbed"
+    assert state.attributes["problem"] is None
+    assert hass.states.get(PROBLEMS).state == "0"
+    assert [e["event_type"] for e in fired] == [
+        "stalled",
+        "grabbed",
+        "problem_cleared",
+    ]
