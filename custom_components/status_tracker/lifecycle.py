@@ -189,7 +189,18 @@ def episode_list_known(request: Request) -> bool:
 
 def download_progress(request: Request) -> float | None:
     """Return the size-weighted progress (0..100) of the request's downloads."""
-    downloads = list(request.downloads.values())
+    return _weighted_progress(list(request.downloads.values()))
+
+
+def unit_progress(unit: Unit, downloads: Mapping[str, Download]) -> float | None:
+    """Return the progress (0..100) of one movie/episode's own downloads."""
+    return _weighted_progress(
+        [downloads[h] for h in unit.download_ids if h in downloads]
+    )
+
+
+def _weighted_progress(downloads: list[Download]) -> float | None:
+    """Return the progress of downloads weighted by size (plain mean without sizes)."""
     if not downloads:
         return None
     if all(download.size for download in downloads):

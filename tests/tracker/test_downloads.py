@@ -7,6 +7,7 @@ from datetime import timedelta
 from custom_components.status_tracker.lifecycle import (
     download_progress,
     episode_summary,
+    unit_progress,
 )
 from custom_components.status_tracker.model import ProblemKind, Stage
 from custom_components.status_tracker.observations import TorrentSnapshot, TorrentState
@@ -138,6 +139,11 @@ def test_tv_progress_is_per_episode_and_size_weighted() -> None:
         snapshot(torrent(single, progress=1.0, state="uploading", size=1_000_000_000))
     )
     assert download_progress(request) == round(100 * (0.3 + 1.0) / 4.0, 1)
+    # Per episode: E01 has both torrents, E02 and E03 only the pack.
+    downloads = request.downloads
+    assert unit_progress(request.episodes["S01E01"], downloads) == 32.5
+    assert unit_progress(request.episodes["S01E02"], downloads) == 10.0
+    assert unit_progress(request.movie, downloads) is None
     assert episode_summary(request, NOW).text == (
         "0/3 available · 1 downloaded · 2 downloading"
     )
