@@ -12,6 +12,7 @@ from .errors import Banned, CannotConnect, InvalidAuth, ServiceError, Unexpected
 from .jellyfin import JellyfinClient, JellyfinSystemInfo
 from .qbittorrent import QBittorrentClient, QBittorrentVersion
 from .seerr import SeerrClient, SeerrStatus
+from .shoko import ShokoClient, ShokoVersion
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -29,6 +30,8 @@ __all__ = [
     "SeerrStatus",
     "ServiceClient",
     "ServiceError",
+    "ShokoClient",
+    "ShokoVersion",
     "SonarrClient",
     "UnexpectedResponse",
     "normalize_url",

@@ -1,0 +1,248 @@
+"""Client for the Shoko Server REST API (v3) and its SignalR hub address.
+
+Facts (PROTOCOLS.md §7, ShokoAnime/ShokoServer v5.3.x and master/v6):
+- ``POST /api/auth`` with ``{"user", "pass", "device"}`` answers ``200
+  {"apikey": "…"}``, ``401`` for wrong credentials and ``400`` when the model is
+  invalid (empty user or device). Asking again with the same device returns the
+  known key (``API/v0/Controllers/AuthenticationController.cs`` ``Login``).
+- Every other call authenticates with the header ``apikey: <key>``.
+- ``GET /api/v3/Init/Version`` needs no key and answers a ComponentVersionSet:
+  ``{"Server": {"Version": "5.3.3.0", "Tag": "v5.3.3", "Commit": …,
+  "ReleaseChannel": …, "ReleaseDate": …}, "MediaInfo": {…}, "WebUI": {…}}``
+  (``API/v3/Models/Common/ComponentVersionSet.cs``, ``ComponentVersion.cs``).
+- ``GET /api/v3/ImportFolder`` (v5) lists ``{"ID", "Name", "Path",
+  "WatchForNewFiles", "DropFolderType", "FileSize", "Size"}``
+  (``API/v3/Models/Shoko/ImportFolder.cs``). v6 renames import folders to managed
+  folders: ``GET /api/v3/ManagedFolder`` with the same ``ID``/``Name``/``Path``
+  fields (``API/v3/Controllers/ManagedFolderController.cs``,
+  ``API/v3/Models/Shoko/ManagedFolder.cs``).
+- SignalR: hub ``/signalr/aggregate``; the ``feeds`` query selects the event
+  groups. v5 knows ``shoko`` (``ShokoEvent:*``); v6 names its groups after the
+  emitters (``file``, ``release``, ``metadata``, …, ``Aggregate/AggregateHub.cs``,
+  ``BaseEventEmitter.cs``). Both ignore feed names they do not know, so one URL
+  serves both versions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import json
+import logging
+from typing import Any, Final
+
+import aiohttp
+
+from .client import (
+    DEFAULT_TIMEOUT,
+    ServiceClient,
+    json_object,
+    json_optional_int,
+    json_optional_str,
+    json_str,
+)
+from .errors import CannotConnect, InvalidAuth, UnexpectedResponse
+
+_LOGGER = logging.getLogger(__name__)
+
+AUTH_PATH: Final = "/api/auth"
+VERSION_PATH: Final = "/api/v3/Init/Version"
+IMPORT_FOLDER_PATH: Final = "/api/v3/ImportFolder"
+# Shoko v6 (master) name of the same list.
+MANAGED_FOLDER_PATH: Final = "/api/v3/ManagedFolder"
+SIGNALR_HUB_PATH: Final = "/signalr/aggregate"
+# v5 group "shoko" plus the v6 groups whose events parsers/shoko.py reads.
+SIGNALR_FEEDS: Final = ("shoko", "file", "release", "metadata")
+# The key Shoko stores per (user, device); asking again returns the same key.
+DEFAULT_DEVICE: Final = "home-assistant"
+
+
+@dataclass(frozen=True, slots=True)
+class ShokoVersion:
+    """The server part of ``GET /api/v3/Init/Version``."""
+
+    # "5.3.3.0" (v5) or a semantic version string (v6).
+    version: str
+    # Git tag of a release build ("v5.3.3"), None for dev builds.
+    tag: str | None = None
+
+    @property
+    def major(self) -> int | None:
+        """Return the major version number, None if the version has none."""
+        head = self.version.strip().lstrip("vV").split(".", 1)[0]
+        return int(head) if head.isascii() and head.isdigit() else None
+
+
+class ShokoClient(ServiceClient):
+    """Shoko Server client authenticating with an API key (``apikey`` header)."""
+
+    service_name = "Shoko"
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        api_key: str,
+        *,
+        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+    ) -> None:
+        """Initialize the client; raise ValueError on an invalid URL."""
+        super().__init__(session, url, timeout=timeout)
+        self._api_key = api_key
+
+    def _auth_headers(self) -> dict[str, str]:
+        """Return the API key header."""
+        return {"apikey": self._api_key}
+
+    @property
+    def signalr_url(self) -> str:
+        """Return the http(s) URL of the aggregate hub with the event feeds.
+
+        The key is not part of it; send `signalr_headers` with the connection.
+        """
+        return f"{self.base_url}{SIGNALR_HUB_PATH}?feeds={','.join(SIGNALR_FEEDS)}"
+
+    @property
+    def signalr_headers(self) -> dict[str, str]:
+        """Return the headers that authenticate the SignalR connection.
+
+        v5.3.3's hub accepts anonymous clients; v6 joins feeds for the connected
+        user, so the key is sent there as on every REST call.
+        """
+        return self._auth_headers()
+
+    # -- REST -----------------------------------------------------------------
+
+    async def async_get_version(self) -> ShokoVersion:
+        """Return the server version (needs no key)."""
+        data = json_object(await self._async_get_json(VERSION_PATH), "version")
+        server = json_object(data.get("Server"), "the Server version")
+        return ShokoVersion(
+            version=json_str(server, "Version"), tag=json_optional_str(server, "Tag")
+        )
+
+    async def async_get_import_folders(self) -> dict[int, str]:
+        """Return the path of every import folder, keyed by its id (needs the key).
+
+        Shoko v6 calls them managed folders and moved the list; when the v5 path
+        does not answer with JSON the v6 one is tried before giving up.
+        """
+        try:
+            raw = await self._async_get_json(IMPORT_FOLDER_PATH)
+        except UnexpectedResponse as err:
+            try:
+                raw = await self._async_get_json(MANAGED_FOLDER_PATH)
+            except UnexpectedResponse:
+                raise err from None
+        if not isinstance(raw, list):
+            raise UnexpectedResponse("Expected a list of import folders from Shoko")
+        folders: dict[int, str] = {}
+        for folder in raw:
+            parsed = _parse_folder(folder)
+            if parsed is None:
+                _LOGGER.debug("Skipping a Shoko import folder without id or path")
+                continue
+            folders[parsed[0]] = parsed[1]
+        return folders
+
+    async def async_validate(self) -> ShokoVersion:
+        """Check that the server answers and accepts the key; return its version.
+
+        The version call needs no key, so the import folder list proves it.
+        """
+        version = await self.async_get_version()
+        await self.async_get_import_folders()
+        return version
+
+    # -- API key --------------------------------------------------------------
+
+    @classmethod
+    async def async_create_api_key(
+        cls,
+        session: aiohttp.ClientSession,
+        url: str,
+        username: str,
+        password: str,
+        device: str = DEFAULT_DEVICE,
+    ) -> str:
+        """Log in with a Shoko user and return the API key for `device`.
+
+        Raises InvalidAuth for wrong credentials (HTTP 401/403) or a refused
+        request (HTTP 400: user or device missing), CannotConnect or
+        UnexpectedResponse; ValueError for an invalid URL. The password travels in
+        the JSON body only and never appears in messages.
+        """
+        client = cls(session, url, "")
+        return await client._async_login(username, password, device)
+
+    async def _async_login(self, username: str, password: str, device: str) -> str:
+        """POST the credentials to /api/auth and return the key from the answer."""
+        method = "POST"
+        _LOGGER.debug("%s %s %s%s", self.service_name, method, self._host, AUTH_PATH)
+        try:
+            async with self._session.request(
+                method,
+                f"{self._base_url}{AUTH_PATH}",
+                json={"user": username, "pass": password, "device": device},
+                headers={"Accept": "application/json"},
+                timeout=self._timeout,
+                # Credentials must not follow a redirect to another host.
+                allow_redirects=False,
+            ) as response:
+                status = response.status
+                body = await response.read()
+        except TimeoutError as err:
+            raise CannotConnect(self._describe(method, AUTH_PATH, "timed out")) from err
+        except aiohttp.ClientError as err:
+            raise CannotConnect(
+                self._describe(method, AUTH_PATH, f"failed: {err}")
+            ) from err
+
+        if status == 400:
+            raise InvalidAuth(
+                self._describe(
+                    method,
+                    AUTH_PATH,
+                    "was refused (HTTP 400): a user name and a device name are "
+                    "required",
+                )
+            )
+        if status in (401, 403):
+            raise InvalidAuth(
+                self._describe(
+                    method,
+                    AUTH_PATH,
+                    f"was refused (HTTP {status}): wrong user name or password",
+                )
+            )
+        if not 200 <= status < 300:
+            raise UnexpectedResponse(
+                self._describe(method, AUTH_PATH, f"answered HTTP {status}")
+            )
+        key = _api_key_from(body)
+        if key is None:
+            raise UnexpectedResponse(
+                self._describe(method, AUTH_PATH, "did not answer with an API key")
+            )
+        return key
+
+
+def _api_key_from(body: bytes) -> str | None:
+    """Return the ``apikey`` of a login answer, None if it has none."""
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return json_optional_str(data, "apikey")
+
+
+def _parse_folder(folder: Any) -> tuple[int, str] | None:
+    """Return (id, path) of one import/managed folder, None without either."""
+    if not isinstance(folder, dict):
+        return None
+    folder_id = json_optional_int(folder, "ID")
+    path = json_optional_str(folder, "Path")
+    if folder_id is None or path is None:
+        return None
+    return folder_id, path
