@@ -31,6 +31,8 @@ import voluptuous as vol
 
 from custom_components.status_tracker import config_flow
 from custom_components.status_tracker.const import (
+    CONF_ANIME_PATHS,
+    CONF_ANIME_TAGS,
     CONF_API_KEY,
     CONF_EXTERNAL_URL,
     CONF_FAST_POLL_SECONDS,
@@ -51,6 +53,8 @@ from custom_components.status_tracker.const import (
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_LOCAL_ONLY,
+    DEFAULT_ANIME_PATHS,
+    DEFAULT_ANIME_TAGS,
     DEFAULT_FAST_POLL_SECONDS,
     DEFAULT_HISTORY_SIZE,
     DEFAULT_HUB_NAME,
@@ -104,6 +108,56 @@ API_KEY_LOGIN = {CONF_API_KEY: QBT_API_KEY}
 QBT_LOGIN = "POST /api/v2/auth/login"
 QBT_VERSIONS = ["GET /api/v2/app/version", "GET /api/v2/app/webapiVersion"]
 
+SHOKO_URL = "http://shoko.lan:8111"
+SHOKO_TITLE = "Shoko (shoko.lan:8111)"
+# Shoko API keys are GUIDs.
+SHOKO_API_KEY = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
+SHOKO_NEW_API_KEY = "9e8d7c6b-5a49-4382-a1f0-e9d8c7b6a594"
+# The key Shoko hands out for a user name and password (POST /api/auth).
+SHOKO_LOGIN_KEY = "0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0"
+SHOKO_USERNAME = "Default"
+SHOKO_PASSWORD = "correct horse battery staple"
+SHOKO_LOGIN = "POST /api/auth"
+SHOKO_CHECKS = ["GET /api/v3/Init/Version", "GET /api/v3/ImportFolder"]
+# GET /api/v3/Init/Version of a v5.3.3 release build (ComponentVersionSet).
+SHOKO_VERSION: dict[str, Any] = {
+    "Server": {
+        "Version": "5.3.3.0",
+        "Commit": "0c1303b1967c1d4c893695a9891917847942615d",
+        "ReleaseChannel": "Stable",
+        "ReleaseDate": "2026-01-04T18:22:10Z",
+        "Tag": "v5.3.3",
+    },
+    "MediaInfo": {"Version": "24.12"},
+    "WebUI": {
+        "Version": "2.5.1",
+        "MinimumServerVersion": "5.1.0.0",
+        "ReleaseChannel": "Stable",
+        "Tag": "v2.5.1",
+    },
+}
+# GET /api/v3/ImportFolder: the call that needs the key.
+SHOKO_IMPORT_FOLDERS: list[dict[str, Any]] = [
+    {
+        "ID": 2,
+        "WatchForNewFiles": True,
+        "DropFolderType": 2,
+        "Path": "/data/media/anime/shows",
+        "FileSize": 2_912_345_678,
+        "Name": "Anime shows",
+        "Size": 1,
+    },
+    {
+        "ID": 3,
+        "WatchForNewFiles": True,
+        "DropFolderType": 2,
+        "Path": "/data/media/anime/movies",
+        "FileSize": 8_123_456_789,
+        "Name": "Anime movies",
+        "Size": 1,
+    },
+]
+
 # The options form as the user sees it: the defaults, grouped in sections.
 DEFAULT_OPTIONS_FORM: dict[str, dict[str, Any]] = {
     "history": {
@@ -122,6 +176,10 @@ DEFAULT_OPTIONS_FORM: dict[str, dict[str, Any]] = {
         CONF_STALL_IMPORTING_MINUTES: DEFAULT_STALL_IMPORTING_MINUTES,
         CONF_STALL_MATCHING_MINUTES: DEFAULT_STALL_MATCHING_MINUTES,
     },
+    "anime": {
+        CONF_ANIME_TAGS: DEFAULT_ANIME_TAGS,
+        CONF_ANIME_PATHS: DEFAULT_ANIME_PATHS,
+    },
 }
 
 # The fields of the user and reconfigure forms of each subentry type.
@@ -135,6 +193,13 @@ FORM_FIELDS: dict[str, set[str]] = {
         CONF_USERNAME,
         CONF_PASSWORD,
         CONF_API_KEY,
+        CONF_VERIFY_SSL,
+    },
+    ServiceType.SHOKO: {
+        CONF_URL,
+        CONF_API_KEY,
+        CONF_USERNAME,
+        CONF_PASSWORD,
         CONF_VERIFY_SSL,
     },
 }
@@ -213,6 +278,26 @@ def mock_qbittorrent(
     aioclient_mock.get(f"{url}/api/v2/app/webapiVersion", text="2.11.4")
 
 
+def mock_shoko(
+    aioclient_mock: AiohttpClientMocker,
+    url: str = SHOKO_URL,
+    *,
+    login: Mapping[str, Any] | None = None,
+    version: Mapping[str, Any] | None = None,
+    folders: Mapping[str, Any] | None = None,
+) -> None:
+    """Answer Shoko's login and its validation requests (successfully by default)."""
+    aioclient_mock.post(
+        f"{url}/api/auth", **(login or {"json": {"apikey": SHOKO_LOGIN_KEY}})
+    )
+    aioclient_mock.get(
+        f"{url}/api/v3/Init/Version", **(version or {"json": SHOKO_VERSION})
+    )
+    aioclient_mock.get(
+        f"{url}/api/v3/ImportFolder", **(folders or {"json": SHOKO_IMPORT_FOLDERS})
+    )
+
+
 def mock_service(aioclient_mock: AiohttpClientMocker, service: str) -> None:
     """Answer the validation requests of one service at its default test URL."""
     if service == ServiceType.SONARR:
@@ -247,6 +332,11 @@ def subentry_input(
 
 def qbittorrent_input(url: str = QBT_URL, **credentials: str) -> dict[str, Any]:
     """Return the user step input of the qBittorrent flow."""
+    return {CONF_URL: url, **credentials, CONF_VERIFY_SSL: True}
+
+
+def shoko_input(url: str = SHOKO_URL, **credentials: str) -> dict[str, Any]:
+    """Return the user step input of the Shoko flow."""
     return {CONF_URL: url, **credentials, CONF_VERIFY_SSL: True}
 
 
@@ -343,6 +433,22 @@ def qbittorrent_subentry(**credentials: str) -> dict[str, Any]:
         "subentry_type": ServiceType.QBITTORRENT.value,
         "title": QBT_TITLE,
         "unique_id": QBT_URL,
+    }
+
+
+def shoko_subentry() -> dict[str, Any]:
+    """Return the ConfigSubentryData of a Shoko Server (only the key is stored)."""
+    return {
+        "data": {
+            CONF_URL: SHOKO_URL,
+            CONF_USERNAME: "",
+            CONF_API_KEY: SHOKO_API_KEY,
+            CONF_PASSWORD: "",
+            CONF_VERIFY_SSL: True,
+        },
+        "subentry_type": ServiceType.SHOKO.value,
+        "title": SHOKO_TITLE,
+        "unique_id": SHOKO_URL,
     }
 
 
@@ -507,32 +613,53 @@ async def test_options_form(hass: HomeAssistant, hub: MockConfigEntry) -> None:
         "webhooks": {"collapsed": False},
         "polling": {"collapsed": True},
         "stalled": {"collapsed": True},
+        "anime": {"collapsed": True},
     }
     expected = {**DEFAULT_OPTIONS_FORM}
     expected["polling"] = {**expected["polling"], CONF_FAST_POLL_SECONDS: 3}
     assert section_suggested_values(result) == expected
 
 
+# Options of hubs created by earlier versions, with the history options changed.
+FIRST_OPTIONS = {
+    CONF_RETENTION_DAYS: 30,
+    CONF_HISTORY_SIZE: 1000,
+    CONF_WEBHOOK_LOCAL_ONLY: True,
+}
+OPTIONS_BEFORE_ANIME = {
+    **flat({name: DEFAULT_OPTIONS_FORM[name] for name in ("polling", "stalled")}),
+    **FIRST_OPTIONS,
+}
+
+
+@pytest.mark.parametrize(
+    "stored", [FIRST_OPTIONS, OPTIONS_BEFORE_ANIME], ids=["first", "before-anime"]
+)
 async def test_options_form_of_older_hub(
-    hass: HomeAssistant, hub: MockConfigEntry
+    hass: HomeAssistant, hub: MockConfigEntry, stored: dict[str, Any]
 ) -> None:
-    """A hub created before the polling and stall options shows their defaults."""
-    hass.config_entries.async_update_entry(
-        hub,
-        options={
-            CONF_RETENTION_DAYS: 30,
-            CONF_HISTORY_SIZE: 1000,
-            CONF_WEBHOOK_LOCAL_ONLY: True,
-        },
-    )
+    """A hub created before the newer options shows, then saves, their defaults."""
+    hass.config_entries.async_update_entry(hub, options=stored)
 
     result = await hass.config_entries.options.async_init(hub.entry_id)
 
-    assert section_suggested_values(result) == {
+    shown = {
         **DEFAULT_OPTIONS_FORM,
         "history": {CONF_RETENTION_DAYS: 30, CONF_HISTORY_SIZE: 1000},
         "webhooks": {CONF_WEBHOOK_LOCAL_ONLY: True},
     }
+    assert section_suggested_values(result) == shown
+    assert shown["anime"] == {CONF_ANIME_TAGS: "anime", CONF_ANIME_PATHS: ""}
+
+    # Saved unchanged: the frontend leaves the empty anime_paths out.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**shown, "anime": {CONF_ANIME_TAGS: "anime"}}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert hub.options == flat(shown)
+    assert hub.options[CONF_ANIME_TAGS] == "anime"
+    assert hub.options[CONF_ANIME_PATHS] == ""
 
 
 async def test_options_saved_flat(hass: HomeAssistant, hub: MockConfigEntry) -> None:
@@ -556,6 +683,10 @@ async def test_options_saved_flat(hass: HomeAssistant, hub: MockConfigEntry) -> 
                 CONF_STALL_IMPORTING_MINUTES: 90.0,
                 CONF_STALL_MATCHING_MINUTES: 20.0,
             },
+            "anime": {
+                CONF_ANIME_TAGS: "anime, Anime-Movie",
+                CONF_ANIME_PATHS: "/data/media/anime,/mnt/anime",
+            },
         },
     )
 
@@ -571,14 +702,58 @@ async def test_options_saved_flat(hass: HomeAssistant, hub: MockConfigEntry) -> 
         CONF_STALL_DOWNLOADED_MINUTES: 45,
         CONF_STALL_IMPORTING_MINUTES: 90,
         CONF_STALL_MATCHING_MINUTES: 20,
+        # Stored as typed; the hub splits the lists.
+        CONF_ANIME_TAGS: "anime, Anime-Movie",
+        CONF_ANIME_PATHS: "/data/media/anime,/mnt/anime",
         "kept_option": "x",
     }
+    not_numbers = {CONF_WEBHOOK_LOCAL_ONLY, CONF_ANIME_TAGS, CONF_ANIME_PATHS}
     numbers = {
         key: type(value)
         for key, value in hub.options.items()
-        if key not in (CONF_WEBHOOK_LOCAL_ONLY, "kept_option")
+        if key not in {*not_numbers, "kept_option"}
     }
     assert set(numbers.values()) == {int}
+
+
+@pytest.mark.parametrize(
+    ("anime_input", "stored"),
+    [
+        (
+            {CONF_ANIME_TAGS: "anime"},
+            {CONF_ANIME_TAGS: "anime", CONF_ANIME_PATHS: ""},
+        ),
+        ({}, {CONF_ANIME_TAGS: "", CONF_ANIME_PATHS: ""}),
+    ],
+    ids=["paths-emptied", "both-emptied"],
+)
+async def test_options_emptied_anime_fields(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    anime_input: dict[str, str],
+    stored: dict[str, str],
+) -> None:
+    """An emptied text field (left out by the frontend) is stored as "", not kept."""
+    hass.config_entries.async_update_entry(
+        hub,
+        options={
+            **hub.options,
+            CONF_ANIME_TAGS: "anime,anime-movie",
+            CONF_ANIME_PATHS: "/data/media/anime",
+        },
+    )
+    result = await hass.config_entries.options.async_init(hub.entry_id)
+    assert section_suggested_values(result)["anime"] == {
+        CONF_ANIME_TAGS: "anime,anime-movie",
+        CONF_ANIME_PATHS: "/data/media/anime",
+    }
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**DEFAULT_OPTIONS_FORM, "anime": anime_input}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert hub.options == {**DEFAULT_OPTIONS, **stored}
 
 
 @pytest.mark.parametrize(
@@ -613,16 +788,25 @@ async def test_options_out_of_range(
     assert hub.options == DEFAULT_OPTIONS
 
 
+@pytest.mark.parametrize(
+    "user_input",
+    [
+        flat(DEFAULT_OPTIONS_FORM),
+        {name: DEFAULT_OPTIONS_FORM[name] for name in ("history", "webhooks")},
+        {k: v for k, v in DEFAULT_OPTIONS_FORM.items() if k != "anime"},
+    ],
+    ids=["flat", "first-sections-only", "without-anime"],
+)
 async def test_options_missing_section(
-    hass: HomeAssistant, hub: MockConfigEntry
+    hass: HomeAssistant, hub: MockConfigEntry, user_input: dict[str, Any]
 ) -> None:
-    """Every section has to be sent (flat input is refused too)."""
+    """Every section has to be sent (flat input is refused too); nothing is saved."""
     result = await hass.config_entries.options.async_init(hub.entry_id)
 
     with pytest.raises(InvalidData):
-        await hass.config_entries.options.async_configure(
-            result["flow_id"], flat(DEFAULT_OPTIONS_FORM)
-        )
+        await hass.config_entries.options.async_configure(result["flow_id"], user_input)
+
+    assert hub.options == DEFAULT_OPTIONS
 
 
 # --- Adding services -----------------------------------------------------------
@@ -633,7 +817,14 @@ async def test_supported_subentry_types(
 ) -> None:
     """Every service type can be added; each supports reconfigure."""
     types = config_flow.StatusTrackerConfigFlow.async_get_supported_subentry_types(hub)
-    assert set(types) == {"seerr", "sonarr", "radarr", "jellyfin", "qbittorrent"}
+    assert set(types) == {
+        "seerr",
+        "sonarr",
+        "radarr",
+        "jellyfin",
+        "qbittorrent",
+        "shoko",
+    }
     assert hub.supported_subentry_types == {
         key: {"supports_reconfigure": True} for key in types
     }
@@ -649,9 +840,10 @@ async def test_subentry_form_fields(
     fields = form_fields(result)
     assert set(fields) == FORM_FIELDS[service]
     assert fields[CONF_URL] == "required"
-    if service == ServiceType.QBITTORRENT:
+    if service in (ServiceType.QBITTORRENT, ServiceType.SHOKO):
         # User name and password, or an API key: none is required on its own.
-        assert fields[CONF_API_KEY] == "optional"
+        for key in (CONF_API_KEY, CONF_USERNAME, CONF_PASSWORD):
+            assert fields[key] == "optional"
     else:
         assert fields[CONF_API_KEY] == "required"
 
@@ -1094,6 +1286,187 @@ async def test_qbittorrent_api_key_errors(
     assert requests_made(aioclient_mock) == QBT_VERSIONS[:1]
 
 
+# --- Shoko ---------------------------------------------------------------------
+
+
+def assert_shoko_key_sent(aioclient_mock: AiohttpClientMocker, api_key: str) -> None:
+    """Check that the REST calls carry the key in the apikey header, not the URL."""
+    calls = [call for call in aioclient_mock.mock_calls if call[0].upper() == "GET"]
+    assert calls
+    for _, url, _, headers in calls:
+        assert headers["apikey"] == api_key
+        assert api_key not in str(url)
+
+
+async def test_add_shoko_with_api_key(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Shoko is checked with the key and created at once: it needs no webhook."""
+    mock_shoko(aioclient_mock)
+    result = await start_subentry_flow(hass, hub, ServiceType.SHOKO)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], shoko_input(f"{SHOKO_URL}/", api_key=SHOKO_API_KEY)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == SHOKO_TITLE
+    # No login: the version, then the import folders that prove the key.
+    assert requests_made(aioclient_mock) == SHOKO_CHECKS
+    assert_shoko_key_sent(aioclient_mock, SHOKO_API_KEY)
+    subentry = only_subentry(hub, SHOKO_URL)
+    assert subentry.subentry_type == ServiceType.SHOKO
+    assert subentry.title == SHOKO_TITLE
+    # Events come over Shoko's SignalR hub: no webhook id.
+    assert dict(subentry.data) == {
+        CONF_URL: SHOKO_URL,
+        CONF_API_KEY: SHOKO_API_KEY,
+        CONF_USERNAME: "",
+        CONF_PASSWORD: "",
+        CONF_VERIFY_SSL: True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("password_input", "password_sent"),
+    [
+        ({CONF_PASSWORD: SHOKO_PASSWORD}, SHOKO_PASSWORD),
+        # Shoko's default user has no password; the frontend leaves it out.
+        ({}, ""),
+    ],
+    ids=["password", "empty-password"],
+)
+async def test_add_shoko_with_user_and_password(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    password_input: dict[str, str],
+    password_sent: str,
+) -> None:
+    """User and password get an API key once; the key is stored, the password not."""
+    mock_shoko(aioclient_mock)
+    result = await start_subentry_flow(hass, hub, ServiceType.SHOKO)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], shoko_input(username=SHOKO_USERNAME, **password_input)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == SHOKO_TITLE
+    assert requests_made(aioclient_mock) == [SHOKO_LOGIN, *SHOKO_CHECKS]
+    _, url, body, _ = aioclient_mock.mock_calls[0]
+    assert str(url) == f"{SHOKO_URL}/api/auth"
+    assert body == {
+        "user": SHOKO_USERNAME,
+        "pass": password_sent,
+        "device": "home-assistant",
+    }
+    # The obtained key is what the server is checked with.
+    assert_shoko_key_sent(aioclient_mock, SHOKO_LOGIN_KEY)
+    # Neither the user name nor the password is stored: only the key.
+    assert dict(only_subentry(hub, SHOKO_URL).data) == {
+        CONF_URL: SHOKO_URL,
+        CONF_USERNAME: "",
+        CONF_API_KEY: SHOKO_LOGIN_KEY,
+        CONF_PASSWORD: "",
+        CONF_VERIFY_SSL: True,
+    }
+
+
+SHOKO_PASSWORD_INPUT = {CONF_USERNAME: SHOKO_USERNAME, CONF_PASSWORD: SHOKO_PASSWORD}
+
+
+@pytest.mark.parametrize(
+    ("credentials", "answers", "error", "expected_requests"),
+    [
+        (
+            {CONF_API_KEY: "wrong"},
+            {"folders": {"status": HTTPStatus.UNAUTHORIZED}},
+            "invalid_auth",
+            SHOKO_CHECKS,
+        ),
+        (
+            SHOKO_PASSWORD_INPUT,
+            {"login": {"status": HTTPStatus.UNAUTHORIZED}},
+            "invalid_auth",
+            [SHOKO_LOGIN],
+        ),
+        # Neither a key nor a user: refused without asking Shoko.
+        (
+            {},
+            {},
+            "invalid_auth",
+            [],
+        ),
+        (
+            {CONF_API_KEY: SHOKO_API_KEY},
+            {"version": {"exc": ClientError()}},
+            "cannot_connect",
+            SHOKO_CHECKS[:1],
+        ),
+        (
+            {CONF_API_KEY: SHOKO_API_KEY},
+            {"version": {"exc": TimeoutError()}},
+            "cannot_connect",
+            SHOKO_CHECKS[:1],
+        ),
+        (
+            SHOKO_PASSWORD_INPUT,
+            {"login": {"exc": ClientError()}},
+            "cannot_connect",
+            [SHOKO_LOGIN],
+        ),
+        # Another web server at this address.
+        (
+            {CONF_API_KEY: SHOKO_API_KEY},
+            {"version": {"text": "<!doctype html><html><body>NAS</body></html>"}},
+            "cannot_connect",
+            SHOKO_CHECKS[:1],
+        ),
+    ],
+    ids=[
+        "wrong-key",
+        "wrong-password",
+        "no-credentials",
+        "client-error",
+        "timeout",
+        "login-client-error",
+        "not-shoko",
+    ],
+)
+async def test_shoko_errors_then_recover(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    credentials: dict[str, str],
+    answers: dict[str, dict[str, Any]],
+    error: str,
+    expected_requests: list[str],
+) -> None:
+    """A refused key or login, or no Shoko at the URL, is shown on the form."""
+    mock_shoko(aioclient_mock, **answers)
+    result = await start_subentry_flow(hass, hub, ServiceType.SHOKO)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], shoko_input(**credentials)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {"base": error}
+    assert suggested_values(result) == shoko_input(**credentials)
+    assert requests_made(aioclient_mock) == expected_requests
+    assert not hub.subentries
+
+    aioclient_mock.clear_requests()
+    mock_shoko(aioclient_mock)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], shoko_input(api_key=SHOKO_API_KEY)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert only_subentry(hub, SHOKO_URL).data[CONF_API_KEY] == SHOKO_API_KEY
+
+
 # --- Duplicates and webhook step -----------------------------------------------
 
 
@@ -1502,6 +1875,85 @@ async def test_reconfigure_jellyfin_external_url(
     }
 
 
+@pytest.mark.parametrize("existing_subentries", [[shoko_subentry()]])
+@pytest.mark.parametrize(
+    "secrets_input",
+    [{}, {CONF_API_KEY: "", CONF_PASSWORD: ""}],
+    ids=["left-out", "empty"],
+)
+async def test_reconfigure_shoko_keeps_key(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    secrets_input: dict[str, str],
+) -> None:
+    """Empty key and no user name keep the stored key: no new login is made."""
+    subentry = only_subentry(hub, SHOKO_URL)
+    mock_shoko(aioclient_mock, "https://nas.lan:8112")
+
+    result = await start_reconfigure(hass, hub, subentry.subentry_id)
+    # No user name is stored, and the key and password are never shown.
+    assert suggested_values(result) == {
+        CONF_URL: SHOKO_URL,
+        CONF_USERNAME: "",
+        CONF_VERIFY_SSL: True,
+    }
+    assert form_fields(result) == {
+        CONF_URL: "required",
+        CONF_API_KEY: "optional",
+        CONF_USERNAME: "optional",
+        CONF_PASSWORD: "optional",
+        CONF_VERIFY_SSL: "required",
+    }
+    assert result["description_placeholders"] == {"title": SHOKO_TITLE}
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {**shoko_input("https://NAS.lan:8112/", username=""), **secrets_input},
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert requests_made(aioclient_mock) == SHOKO_CHECKS
+    assert_shoko_key_sent(aioclient_mock, SHOKO_API_KEY)
+    subentry = hub.subentries[subentry.subentry_id]
+    assert subentry.title == "Shoko (nas.lan:8112)"
+    assert subentry.unique_id == "https://nas.lan:8112"
+    assert dict(subentry.data) == {
+        CONF_URL: "https://nas.lan:8112",
+        CONF_USERNAME: "",
+        CONF_API_KEY: SHOKO_API_KEY,
+        CONF_PASSWORD: "",
+        CONF_VERIFY_SSL: True,
+    }
+
+
+@pytest.mark.parametrize("existing_subentries", [[shoko_subentry()]])
+async def test_reconfigure_shoko_new_login(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A typed password logs in again; the new key replaces the stored one."""
+    subentry = only_subentry(hub, SHOKO_URL)
+    mock_shoko(aioclient_mock)
+    result = await start_reconfigure(hass, hub, subentry.subentry_id)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], shoko_input(**SHOKO_PASSWORD_INPUT)
+    )
+
+    assert result["reason"] == "reconfigure_successful"
+    assert requests_made(aioclient_mock) == [SHOKO_LOGIN, *SHOKO_CHECKS]
+    assert aioclient_mock.mock_calls[0][2]["pass"] == SHOKO_PASSWORD
+    assert_shoko_key_sent(aioclient_mock, SHOKO_LOGIN_KEY)
+    assert dict(hub.subentries[subentry.subentry_id].data) == {
+        CONF_URL: SHOKO_URL,
+        CONF_USERNAME: "",
+        CONF_API_KEY: SHOKO_LOGIN_KEY,
+        CONF_PASSWORD: "",
+        CONF_VERIFY_SSL: True,
+    }
+
+
 # --- Reauthentication ----------------------------------------------------------
 
 
@@ -1664,6 +2116,88 @@ async def test_reauth_qbittorrent_revoked_api_key(
     }
 
 
+@pytest.mark.parametrize("existing_subentries", [[shoko_subentry()]])
+async def test_reauth_shoko_api_key(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Shoko asks for a key or a login; a refused key changes nothing, a new one works."""
+    subentry = only_subentry(hub, SHOKO_URL)
+    result = await start_reauth(hass, hub, subentry.subentry_id)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+    assert placeholders(result)["title"] == SHOKO_TITLE
+    assert form_fields(result) == {
+        CONF_API_KEY: "optional",
+        CONF_USERNAME: "optional",
+        CONF_PASSWORD: "optional",
+    }
+
+    mock_shoko(aioclient_mock, folders={"status": HTTPStatus.UNAUTHORIZED})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: "revoked"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert hub.subentries[subentry.subentry_id].data[CONF_API_KEY] == SHOKO_API_KEY
+
+    aioclient_mock.clear_requests()
+    mock_shoko(aioclient_mock)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_KEY: SHOKO_NEW_API_KEY}
+    )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert requests_made(aioclient_mock) == SHOKO_CHECKS
+    assert_shoko_key_sent(aioclient_mock, SHOKO_NEW_API_KEY)
+    subentry = hub.subentries[subentry.subentry_id]
+    assert subentry.title == SHOKO_TITLE
+    assert dict(subentry.data) == {
+        CONF_URL: SHOKO_URL,
+        CONF_USERNAME: "",
+        CONF_API_KEY: SHOKO_NEW_API_KEY,
+        CONF_PASSWORD: "",
+        CONF_VERIFY_SSL: True,
+    }
+
+
+@pytest.mark.parametrize("existing_subentries", [[shoko_subentry()]])
+@pytest.mark.parametrize(
+    "password", [SHOKO_PASSWORD, ""], ids=["password", "empty-password"]
+)
+async def test_reauth_shoko_password(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    password: str,
+) -> None:
+    """A user name (even with Shoko's empty default password) logs in again."""
+    subentry = only_subentry(hub, SHOKO_URL)
+    mock_shoko(aioclient_mock)
+    result = await start_reauth(hass, hub, subentry.subentry_id)
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: SHOKO_USERNAME, CONF_PASSWORD: password}
+    )
+
+    assert result["reason"] == "reauth_successful"
+    assert requests_made(aioclient_mock) == [SHOKO_LOGIN, *SHOKO_CHECKS]
+    assert aioclient_mock.mock_calls[0][2] == {
+        "user": SHOKO_USERNAME,
+        "pass": password,
+        "device": "home-assistant",
+    }
+    assert_shoko_key_sent(aioclient_mock, SHOKO_LOGIN_KEY)
+    assert dict(hub.subentries[subentry.subentry_id].data) == {
+        CONF_URL: SHOKO_URL,
+        CONF_USERNAME: "",
+        CONF_API_KEY: SHOKO_LOGIN_KEY,
+        CONF_PASSWORD: "",
+        CONF_VERIFY_SSL: True,
+    }
+
+
 @pytest.mark.parametrize(
     "reauth_data", [{CONF_SUBENTRY_ID: "removed_service"}, {}], ids=["gone", "none"]
 )
@@ -1772,6 +2306,11 @@ def test_every_type_is_tested() -> None:
     """SUCCESS_CASES cover the webhook services; FORM_FIELDS every type."""
     assert {case[0] for case in SUCCESS_CASES} == WEBHOOK_SERVICES
     assert set(FORM_FIELDS) == set(config_flow.SUBENTRY_FLOWS)
+    # Polled or pushed over their own connection: no webhook step.
+    assert set(FORM_FIELDS) - WEBHOOK_SERVICES == {
+        ServiceType.QBITTORRENT,
+        ServiceType.SHOKO,
+    }
 
 
 async def test_translations_load(hass: HomeAssistant) -> None:
@@ -1783,7 +2322,14 @@ async def test_translations_load(hass: HomeAssistant) -> None:
     )
     key = f"component.{DOMAIN}.config_subentries.sonarr.step.webhook.description"
     assert "{webhook_url}" in translations[key]
+    assert translations[f"component.{DOMAIN}.config_subentries.shoko.entry_type"] == (
+        "Shoko Server"
+    )
 
     translations = await async_get_translations(hass, "en", "config", [DOMAIN])
     key = f"component.{DOMAIN}.config.step.reauth_confirm.title"
     assert "{title}" in translations[key]
+
+    translations = await async_get_translations(hass, "en", "options", [DOMAIN])
+    key = f"component.{DOMAIN}.options.step.init.sections.anime.name"
+    assert translations[key] == "Anime"

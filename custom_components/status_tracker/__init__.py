@@ -36,7 +36,7 @@ async def async_setup_entry(
     unregister_webhooks = async_register_webhooks(hass, entry, hub)
     hub.unregister_webhooks = unregister_webhooks
     entry.async_on_unload(unregister_webhooks)
-    hub.async_start()
+    await hub.async_start()
     # Adding, changing or removing a service (subentry) or an option reloads.
     entry.async_on_unload(entry.add_update_listener(_async_reload))
     return True

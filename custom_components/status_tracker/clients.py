@@ -19,6 +19,7 @@ from .api import (
     RadarrClient,
     SeerrClient,
     ServiceClient,
+    ShokoClient,
     SonarrClient,
 )
 from .const import (
@@ -35,6 +36,7 @@ API_KEY_CLIENTS: Final[dict[ServiceType, type[ServiceClient]]] = {
     ServiceType.SONARR: SonarrClient,
     ServiceType.RADARR: RadarrClient,
     ServiceType.JELLYFIN: JellyfinClient,
+    ServiceType.SHOKO: ShokoClient,
 }
 SUPPORTED_SERVICES: Final = frozenset({*API_KEY_CLIENTS, ServiceType.QBITTORRENT})
 
@@ -78,3 +80,5 @@ async def async_check_health(client: ServiceClient) -> None:
             await client.async_get_system_status()
         case JellyfinClient():
             await client.async_get_system_info()
+        case ShokoClient():
+            await client.async_get_import_folders()

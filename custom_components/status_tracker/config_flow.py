@@ -50,10 +50,13 @@ from .api import (
     RadarrClient,
     SeerrClient,
     ServiceError,
+    ShokoClient,
     SonarrClient,
     normalize_url,
 )
 from .const import (
+    CONF_ANIME_PATHS,
+    CONF_ANIME_TAGS,
     CONF_API_KEY,
     CONF_EXTERNAL_URL,
     CONF_FAST_POLL_SECONDS,
@@ -119,11 +122,16 @@ OPTION_SECTIONS: Final[dict[str, dict[vol.Marker, Any]]] = {
         vol.Required(CONF_STALL_IMPORTING_MINUTES): _int_number(5, 10_080),
         vol.Required(CONF_STALL_MATCHING_MINUTES): _int_number(5, 10_080),
     },
+    "anime": {
+        vol.Optional(CONF_ANIME_TAGS): TextSelector(),
+        vol.Optional(CONF_ANIME_PATHS): TextSelector(),
+    },
 }
 OPTIONS_SCHEMA: Final = vol.Schema(
     {
         vol.Required(name): section(
-            vol.Schema(fields), {"collapsed": name in ("polling", "stalled")}
+            vol.Schema(fields),
+            {"collapsed": name in ("polling", "stalled", "anime")},
         )
         for name, fields in OPTION_SECTIONS.items()
     }
@@ -223,7 +231,7 @@ class StatusTrackerConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class StatusTrackerOptionsFlow(OptionsFlow):
-    """Edit the hub options (retention, history size, webhook access)."""
+    """Edit the hub options (history, webhooks, polling, stall limits, anime)."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -232,10 +240,11 @@ class StatusTrackerOptionsFlow(OptionsFlow):
         # Merge so options this form does not show are kept.
         current = {**DEFAULT_OPTIONS, **self.config_entry.options}
         if user_input is not None:
+            # A text field the user emptied is left out of the input: store "".
             flat = {
-                key: value
-                for values in user_input.values()
-                for key, value in values.items()
+                str(key): user_input.get(name, {}).get(str(key), "")
+                for name, fields in OPTION_SECTIONS.items()
+                for key in fields
             }
             return self.async_create_entry(data={**current, **flat})
         suggested = {
@@ -568,6 +577,46 @@ class JellyfinSubentryFlow(ServiceSubentryFlow):
         info = await client.async_get_system_info()
         return ServiceCheck(
             info.server_name or "Jellyfin", {CONF_SERVER_ID: info.server_id}
+        )
+
+
+@_register
+class ShokoSubentryFlow(ServiceSubentryFlow):
+    """Add a Shoko Server (anime); it pushes events over SignalR, no webhook."""
+
+    service_type = ServiceType.SHOKO
+    secret_keys = (CONF_API_KEY, CONF_PASSWORD)
+
+    @classmethod
+    def credentials_schema(cls, *, keep_current: bool) -> dict[vol.Marker, Any]:
+        """An API key, or a user name and password exchanged for one."""
+        return {
+            vol.Optional(CONF_API_KEY): _PASSWORD_SELECTOR,
+            vol.Optional(CONF_USERNAME): TextSelector(),
+            vol.Optional(CONF_PASSWORD): _PASSWORD_SELECTOR,
+        }
+
+    @classmethod
+    async def async_check(
+        cls, session: aiohttp.ClientSession, data: Mapping[str, Any]
+    ) -> ServiceCheck:
+        """Check the key (after getting one for user/password) and the version.
+
+        A user name present means the user just typed it (none is stored), so
+        it logs in even with an empty password, as Shoko's default user has.
+        Only the API key is kept.
+        """
+        url = data[CONF_URL]
+        if username := data.get(CONF_USERNAME):
+            api_key = await ShokoClient.async_create_api_key(
+                session, url, username, data.get(CONF_PASSWORD, "")
+            )
+        elif not (api_key := data.get(CONF_API_KEY, "")):
+            raise InvalidAuth("Enter an API key or a user name")
+        await ShokoClient(session, url, api_key).async_validate()
+        return ServiceCheck(
+            f"Shoko ({_display_host(url)})",
+            {CONF_API_KEY: api_key, CONF_USERNAME: "", CONF_PASSWORD: ""},
         )
 
 

@@ -21,6 +21,8 @@ CONF_STALL_DOWNLOADING_HOURS: Final = "stall_downloading_hours"
 CONF_STALL_DOWNLOADED_MINUTES: Final = "stall_downloaded_minutes"
 CONF_STALL_IMPORTING_MINUTES: Final = "stall_importing_minutes"
 CONF_STALL_MATCHING_MINUTES: Final = "stall_matching_minutes"
+CONF_ANIME_TAGS: Final = "anime_tags"
+CONF_ANIME_PATHS: Final = "anime_paths"
 
 DEFAULT_HUB_NAME: Final = "Media stack"
 DEFAULT_RETENTION_DAYS: Final = 7
@@ -34,6 +36,9 @@ DEFAULT_STALL_DOWNLOADING_HOURS: Final = 24
 DEFAULT_STALL_DOWNLOADED_MINUTES: Final = 30
 DEFAULT_STALL_IMPORTING_MINUTES: Final = 60
 DEFAULT_STALL_MATCHING_MINUTES: Final = 30
+# Radarr has no series type: these mark anime (comma-separated lists).
+DEFAULT_ANIME_TAGS: Final = "anime"
+DEFAULT_ANIME_PATHS: Final = ""
 
 # Subentry data.
 CONF_URL: Final = "url"

@@ -21,7 +21,15 @@ from .observations import (
     MediaRef,
     MediaType,
     Observation,
+    ShokoFile,
 )
+
+# Shokofin's provider keys in Jellyfin (they contain a space) -> index kind.
+SHOKOFIN_KEYS = {
+    "shoko file": "shoko_file",
+    "shoko episode": "shoko_episode",
+    "shoko series": "shoko_series",
+}
 
 IndexKey = tuple[Any, ...]
 
@@ -93,7 +101,27 @@ def external_id_keys(
         keys.append(("tvdb", tvdb))
     if imdb := provider_ids.get("imdb"):
         keys.append(("imdb", media_type, imdb))
+    for provider, kind in SHOKOFIN_KEYS.items():
+        if (shoko_id := int_or_none(provider_ids.get(provider))) is not None:
+            keys.append((kind, shoko_id))
     return keys
+
+
+def normalize_path(path: str) -> str:
+    """Return a file path with '/' separators and no repeated or trailing ones."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part]
+    prefix = "/" if path.startswith(("/", "\\")) else ""
+    return prefix + "/".join(parts)
+
+
+def file_name(path: str) -> str:
+    """Return the last component of a path (either separator)."""
+    return normalize_path(path).rsplit("/", 1)[-1]
+
+
+def file_keys(path: str) -> list[IndexKey]:
+    """Return the keys of an imported file: its full path and its name."""
+    return [("path", normalize_path(path)), ("file", file_name(path))]
 
 
 def media_keys(media: MediaRef, instance_id: str | None = None) -> list[IndexKey]:
@@ -127,6 +155,8 @@ def request_keys(request: Request) -> Iterator[IndexKey]:
         yield ("arr", request.arr_instance, request.arr_id)
     if request.jellyfin_series_id:
         yield ("jellyfin", request.jellyfin_series_id)
+    for series_id in request.shoko_series_ids:
+        yield ("shoko_series", series_id)
     for download_id in request.downloads:
         yield ("hash", download_id)
     units: list[Unit] = [request.movie, *request.episodes.values()]
@@ -135,6 +165,12 @@ def request_keys(request: Request) -> Iterator[IndexKey]:
             yield ("hash", download_id)
         if unit.jellyfin_id:
             yield ("jellyfin", unit.jellyfin_id)
+        for path in unit.files:
+            yield from file_keys(path)
+        for shoko_file in unit.shoko_file_ids:
+            yield ("shoko_file", shoko_file)
+        for shoko_episode in unit.shoko_episode_ids:
+            yield ("shoko_episode", shoko_episode)
     for episode in request.episodes.values():
         if episode.tvdb_id is not None:
             yield ("ep_tvdb", episode.tvdb_id)
@@ -162,4 +198,23 @@ def observation_keys(observation: Observation) -> frozenset[IndexKey]:
             episode_tvdb = int_or_none(observation.provider_ids.get("tvdb"))
             if episode_tvdb is not None:
                 keys.append(("ep_tvdb", episode_tvdb))
+            keys += [
+                key
+                for key in external_id_keys(MediaType.TV, observation.provider_ids)
+                if key[0] in SHOKOFIN_KEYS.values()
+            ]
+        case ShokoFile():
+            keys = shoko_file_keys(observation)
     return frozenset(keys)
+
+
+def shoko_file_keys(observation: ShokoFile) -> list[IndexKey]:
+    """Return the keys a Shoko file event can match: its id, path and name."""
+    keys: list[IndexKey] = []
+    if observation.file_id is not None:
+        keys.append(("shoko_file", observation.file_id))
+    if observation.full_path:
+        keys.append(("path", normalize_path(observation.full_path)))
+    if observation.relative_path:
+        keys.append(("file", file_name(observation.relative_path)))
+    return keys

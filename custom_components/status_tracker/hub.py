@@ -12,7 +12,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Final
+import importlib
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
@@ -28,10 +29,12 @@ from .api import (
     QBittorrentClient,
     ServiceClient,
     ServiceError,
+    ShokoClient,
     SonarrClient,
 )
 from .clients import SUPPORTED_SERVICES, create_client
 from .const import (
+    CONF_API_KEY,
     CONF_EXTERNAL_URL,
     CONF_SERVER_ID,
     CONF_SUBENTRY_ID,
@@ -43,9 +46,14 @@ from .const import (
 )
 from .coordinator import QBittorrentCoordinator, ServiceCoordinator
 from .model import Request
-from .observations import JellyfinItem, Observation, SeriesEpisodes
+from .observations import JellyfinItem, Observation, SeriesEpisodes, ShokoFile
 from .options import HubOptions
+from .parsers import InvalidPayload
 from .parsers.jellyfin_api import created_at, is_playable, item_from_dto
+from .parsers.shoko import parse_shoko_event
+
+if TYPE_CHECKING:
+    from .shoko_hub import ShokoHubConnection
 from .store import RequestStore, StoreData
 from .tracker import Tracker, TrackerUpdate
 
@@ -61,6 +69,8 @@ RECENT_ITEMS_MAX_PAGES: Final = 5
 # Items created this long before a request entered its stage cannot be its
 # import; older pages are not read.
 RECENT_ITEMS_MARGIN: Final = timedelta(days=1)
+# A Shoko event hub down this long raises a repair.
+SHOKO_DOWN_REPAIR_AFTER: Final = timedelta(minutes=15)
 # Jellyfin series id -> provider ids, so each series costs one lookup.
 SERIES_CACHE_SIZE: Final = 256
 
@@ -105,9 +115,19 @@ def signal_webhook(subentry_id: str) -> str:
     return f"{DOMAIN}_{subentry_id}_webhook"
 
 
+def signal_shoko_state(subentry_id: str) -> str:
+    """Dispatcher signal: a Shoko event hub connected or disconnected."""
+    return f"{DOMAIN}_{subentry_id}_shoko_state"
+
+
 def issue_id_credentials(subentry_id: str) -> str:
     """Return the repair issue id for refused credentials of an instance."""
     return f"credentials_{subentry_id}"
+
+
+def issue_id_shoko_down(subentry_id: str) -> str:
+    """Return the repair issue id for a Shoko event hub down for long."""
+    return f"shoko_hub_down_{subentry_id}"
 
 
 class StatusTrackerHub:
@@ -127,6 +147,7 @@ class StatusTrackerHub:
         self.tracker = Tracker(
             now=dt_util.utcnow,
             trust_seerr_available=not self._instances_of(ServiceType.JELLYFIN),
+            anime_rules=self.options.anime_rules,
         )
         self.store = RequestStore(hass, entry.entry_id)
         self.coordinators: dict[str, ServiceCoordinator] = {
@@ -135,6 +156,10 @@ class StatusTrackerHub:
         }
         self.last_webhook: dict[str, datetime] = {}
         self.unregister_webhooks: Callable[[], None] = lambda: None
+        # Built in async_setup: pysignalr is imported only when Shoko is used.
+        self.shoko_hubs: dict[str, ShokoHubConnection] = {}
+        # Shoko import folder id -> path, per Shoko instance (read on a miss).
+        self._import_folders: dict[str, dict[int, str]] = {}
         self._series_ids: OrderedDict[str, dict[str, str]] = OrderedDict()
         self._episode_lists_in_flight: set[str] = set()
         self._checking_availability = False
@@ -155,10 +180,24 @@ class StatusTrackerHub:
         }
         self.tracker.forget_finished_before(dt_util.utcnow() - self.options.retention)
         self.tracker.prune(self.options.history_size)
+        shoko = [
+            (instance, instance.client)
+            for instance in self.instances.values()
+            if isinstance(instance.client, ShokoClient)
+        ]
+        if shoko:
+            # pysignalr patches the websockets package when imported, so it is
+            # loaded only for hubs that have a Shoko, in the import executor.
+            module = await self.hass.async_add_import_executor_job(
+                importlib.import_module, f"{__package__}.shoko_hub"
+            )
+            for instance, client in shoko:
+                self.shoko_hubs[instance.subentry_id] = self._shoko_hub(
+                    module.ShokoHubConnection, instance, client
+                )
 
-    @callback
-    def async_start(self) -> None:
-        """Start polling and the periodic checks."""
+    async def async_start(self) -> None:
+        """Start polling, the Shoko event hubs and the periodic checks."""
         for interval, action in (
             (MAINTENANCE_INTERVAL, self._async_maintenance),
             (STALLED_CHECK_INTERVAL, self._async_check_stalled),
@@ -175,10 +214,14 @@ class StatusTrackerHub:
             self.entry.async_create_task(
                 self.hass, coordinator.async_refresh(), f"{coordinator.name} refresh"
             )
+        for connection in self.shoko_hubs.values():
+            await connection.async_start()
         self._schedule_episode_lists()
 
     async def async_shutdown(self) -> None:
-        """Stop polling and write everything now (unload)."""
+        """Stop polling and the event hubs, and write everything now (unload)."""
+        for connection in self.shoko_hubs.values():
+            await connection.async_stop()
         for coordinator in self.coordinators.values():
             await coordinator.async_shutdown()
         await self.store.async_flush(self._store_data())
@@ -290,6 +333,96 @@ class StatusTrackerHub:
                 )
 
         return updated
+
+    # ------------------------------------------------------------------ shoko
+
+    def _shoko_hub(
+        self,
+        connection_class: type[ShokoHubConnection],
+        instance: ServiceInstance,
+        client: ShokoClient,
+    ) -> ShokoHubConnection:
+        subentry_id = instance.subentry_id
+
+        async def on_event(target: str, arguments: Any) -> None:
+            await self._async_shoko_event(instance, client, target, arguments)
+
+        @callback
+        def on_state(connected: bool) -> None:
+            if connected:
+                ir.async_delete_issue(
+                    self.hass, DOMAIN, issue_id_shoko_down(subentry_id)
+                )
+            async_dispatcher_send(self.hass, signal_shoko_state(subentry_id))
+
+        return connection_class(
+            client.signalr_url,
+            instance.data[CONF_API_KEY],
+            on_event,
+            on_state,
+            logger=LOGGER,
+            create_task=lambda coro: self.entry.async_create_background_task(
+                self.hass, coro, f"Shoko event hub {instance.title}"
+            ),
+        )
+
+    async def _async_shoko_event(
+        self,
+        instance: ServiceInstance,
+        client: ShokoClient,
+        target: str,
+        arguments: Any,
+    ) -> None:
+        """Apply one hub event, completing the file's path from its import folder."""
+        try:
+            observations = parse_shoko_event(target, arguments, instance.subentry_id)
+        except InvalidPayload as err:
+            LOGGER.debug("Ignored Shoko event %s: %s", target, err)
+            return
+        for observation in observations:
+            if isinstance(observation, ShokoFile) and observation.relative_path:
+                folder = await self._async_import_folder(
+                    instance.subentry_id, client, observation.import_folder_id
+                )
+                if folder is not None:
+                    path = f"{folder.rstrip('/')}/{observation.relative_path}"
+                    self.apply(replace(observation, full_path=path))
+                    continue
+            self.apply(observation)
+
+    async def _async_import_folder(
+        self, subentry_id: str, client: ShokoClient, folder_id: int | None
+    ) -> str | None:
+        """Return an import folder's path; the list is read again on a miss."""
+        if folder_id is None:
+            return None
+        folders = self._import_folders.get(subentry_id, {})
+        if folder_id not in folders:
+            try:
+                folders = await client.async_get_import_folders()
+            except ServiceError as err:
+                LOGGER.debug("Could not read Shoko import folders: %s", err)
+                return None
+            self._import_folders[subentry_id] = folders
+        return folders.get(folder_id)
+
+    @callback
+    def _check_shoko_hubs(self, now: datetime) -> None:
+        """Raise a repair for an event hub that has been down for long."""
+        for subentry_id, connection in self.shoko_hubs.items():
+            since = connection.disconnected_since
+            if since is not None and now - since >= SHOKO_DOWN_REPAIR_AFTER:
+                ir.async_create_issue(
+                    self.hass,
+                    DOMAIN,
+                    issue_id_shoko_down(subentry_id),
+                    is_fixable=False,
+                    severity=ir.IssueSeverity.WARNING,
+                    translation_key="shoko_hub_down",
+                    translation_placeholders={
+                        "title": self.instances[subentry_id].title
+                    },
+                )
 
     # ---------------------------------------------------------------- lookups
 
@@ -423,6 +556,7 @@ class StatusTrackerHub:
     @callback
     def _async_check_stalled(self, now: datetime) -> None:
         self.publish(self.tracker.check_stalled(self.options.stall_thresholds))
+        self._check_shoko_hubs(now)
 
     @callback
     def _async_maintenance(self, now: datetime) -> None:

@@ -68,6 +68,8 @@ class TimelineKind(StrEnum):
     DOWNLOAD_ERROR = "download_error"
     IMPORTED = "imported"
     IMPORT_BLOCKED = "import_blocked"
+    MATCHED = "matched"
+    NOT_MATCHED = "not_matched"
     AVAILABLE = "available"
 
 
@@ -130,6 +132,10 @@ class Unit:
     matched_at: str | None = None
     available_at: str | None = None
     jellyfin_id: str | None = None
+    # Shoko (anime): the file's Shoko ids, and when Shoko said it cannot match it.
+    shoko_file_ids: list[int] = field(default_factory=list)
+    shoko_episode_ids: list[int] = field(default_factory=list)
+    shoko_not_matched_at: str | None = None
 
     def unit_dict(self) -> dict[str, Any]:
         """Return the evidence fields as a JSON-serialisable dict."""
@@ -141,6 +147,9 @@ class Unit:
             "matched_at": self.matched_at,
             "available_at": self.available_at,
             "jellyfin_id": self.jellyfin_id,
+            "shoko_file_ids": list(self.shoko_file_ids),
+            "shoko_episode_ids": list(self.shoko_episode_ids),
+            "shoko_not_matched_at": self.shoko_not_matched_at,
         }
 
     @staticmethod
@@ -154,6 +163,9 @@ class Unit:
             "matched_at": data.get("matched_at"),
             "available_at": data.get("available_at"),
             "jellyfin_id": data.get("jellyfin_id"),
+            "shoko_file_ids": list(data.get("shoko_file_ids", ())),
+            "shoko_episode_ids": list(data.get("shoko_episode_ids", ())),
+            "shoko_not_matched_at": data.get("shoko_not_matched_at"),
         }
 
     @property
@@ -277,6 +289,7 @@ class Request:
     arr_instance: str | None = None
     arr_id: int | None = None
     jellyfin_series_id: str | None = None
+    shoko_series_ids: list[int] = field(default_factory=list)
     seasons: list[int] = field(default_factory=list)
     is_4k: bool = False
     is_anime: bool = False
@@ -345,6 +358,7 @@ class Request:
             "arr_instance": self.arr_instance,
             "arr_id": self.arr_id,
             "jellyfin_series_id": self.jellyfin_series_id,
+            "shoko_series_ids": list(self.shoko_series_ids),
             "seasons": list(self.seasons),
             "is_4k": self.is_4k,
             "is_anime": self.is_anime,
@@ -390,6 +404,7 @@ class Request:
             arr_instance=data.get("arr_instance"),
             arr_id=data.get("arr_id"),
             jellyfin_series_id=data.get("jellyfin_series_id"),
+            shoko_series_ids=list(data.get("shoko_series_ids", ())),
             seasons=list(data.get("seasons", ())),
             is_4k=data.get("is_4k", False),
             is_anime=data.get("is_anime", False),

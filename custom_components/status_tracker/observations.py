@@ -226,6 +226,68 @@ class SeriesEpisodes:
     episodes: tuple[EpisodeRef, ...]
 
 
+class ShokoFileEvent(StrEnum):
+    """What Shoko Server reported about a file (v5 names; v6 ones are mapped)."""
+
+    DETECTED = "detected"
+    HASHED = "hashed"
+    MATCHED = "matched"
+    NOT_MATCHED = "not_matched"
+    DELETED = "deleted"
+    MOVED = "moved"
+    RENAMED = "renamed"
+
+
+@dataclass(frozen=True, slots=True)
+class ShokoCrossReference:
+    """One link of a file to an episode (Shoko ids may be None before creation)."""
+
+    episode_id: int | None
+    anidb_episode_id: int | None
+    series_id: int | None
+    anidb_anime_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ShokoFile:
+    """A file event from Shoko's SignalR hub.
+
+    `relative_path` is relative to the import folder and uses '/' (Shoko uses
+    the server's separator; the parser normalises it). `full_path` is filled by
+    the integration from the import folder's path, which the event lacks.
+    """
+
+    instance_id: str
+    event: ShokoFileEvent
+    relative_path: str
+    import_folder_id: int | None = None
+    file_id: int | None = None
+    cross_references: tuple[ShokoCrossReference, ...] = ()
+    # FileNotMatched only.
+    auto_match_attempts: int | None = None
+    udp_banned: bool = False
+    full_path: str | None = None
+
+    @property
+    def file_name(self) -> str:
+        """Return the file's name without its folders."""
+        return self.relative_path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class ShokoMetadata:
+    """SeriesUpdated / EpisodeUpdated / MovieUpdated: metadata, not file state."""
+
+    instance_id: str
+    kind: str
+    source: str | None
+    reason: str | None
+    # Id in `source` (AniDB anime/episode id, TMDB movie id, Shoko id ...).
+    source_id: int | None
+    shoko_series_ids: tuple[int, ...] = ()
+    shoko_episode_ids: tuple[int, ...] = ()
+
+
 # qBittorrent's "infinite / unknown" ETA (100 days), reported e.g. when stalled.
 QBITTORRENT_UNKNOWN_ETA: Final = 8640000
 # Torrent states that mean the download cannot go on without help.
@@ -311,6 +373,8 @@ Observation = (
     | JellyfinItem
     | SeriesEpisodes
     | TorrentSnapshot
+    | ShokoFile
+    | ShokoMetadata
     | Ignored
 )
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import Any, Final
 
 from .const import (
+    CONF_ANIME_PATHS,
+    CONF_ANIME_TAGS,
     CONF_FAST_POLL_SECONDS,
     CONF_HISTORY_SIZE,
     CONF_RETENTION_DAYS,
@@ -18,6 +20,8 @@ from .const import (
     CONF_STALL_IMPORTING_MINUTES,
     CONF_STALL_MATCHING_MINUTES,
     CONF_WEBHOOK_LOCAL_ONLY,
+    DEFAULT_ANIME_PATHS,
+    DEFAULT_ANIME_TAGS,
     DEFAULT_FAST_POLL_SECONDS,
     DEFAULT_HISTORY_SIZE,
     DEFAULT_RETENTION_DAYS,
@@ -30,6 +34,7 @@ from .const import (
     DEFAULT_WEBHOOK_LOCAL_ONLY,
 )
 from .model import Stage
+from .tracker import AnimeRules
 
 DEFAULT_OPTIONS: Final[Mapping[str, Any]] = {
     CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,
@@ -42,6 +47,8 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = {
     CONF_STALL_DOWNLOADED_MINUTES: DEFAULT_STALL_DOWNLOADED_MINUTES,
     CONF_STALL_IMPORTING_MINUTES: DEFAULT_STALL_IMPORTING_MINUTES,
     CONF_STALL_MATCHING_MINUTES: DEFAULT_STALL_MATCHING_MINUTES,
+    CONF_ANIME_TAGS: DEFAULT_ANIME_TAGS,
+    CONF_ANIME_PATHS: DEFAULT_ANIME_PATHS,
 }
 
 
@@ -56,6 +63,7 @@ class HubOptions:
     slow_poll: timedelta
     # Stage -> how long without progress before the request is stalled.
     stall_thresholds: dict[str, timedelta]
+    anime_rules: AnimeRules
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
@@ -80,4 +88,14 @@ class HubOptions:
                 ),
                 Stage.MATCHING: timedelta(minutes=values[CONF_STALL_MATCHING_MINUTES]),
             },
+            anime_rules=AnimeRules(
+                tags=frozenset(_split(values[CONF_ANIME_TAGS], casefold=True)),
+                path_prefixes=tuple(_split(values[CONF_ANIME_PATHS])),
+            ),
         )
+
+
+def _split(text: str, *, casefold: bool = False) -> list[str]:
+    """Return the non-empty items of a comma-separated option."""
+    items = (item.strip() for item in str(text).split(","))
+    return [item.casefold() if casefold else item for item in items if item]

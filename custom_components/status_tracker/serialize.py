@@ -18,11 +18,15 @@ from .observations import (
     MediaRef,
     MediaType,
     Observation,
+    ShokoCrossReference,
+    ShokoFile,
+    ShokoFileEvent,
 )
 
 # Only observations that can wait as orphans are stored.
 _STORABLE: Final[dict[str, type[Any]]] = {
-    cls.__name__: cls for cls in (ArrMediaAdded, ArrImportBlocked, JellyfinItem)
+    cls.__name__: cls
+    for cls in (ArrMediaAdded, ArrImportBlocked, JellyfinItem, ShokoFile)
 }
 
 
@@ -48,6 +52,12 @@ def observation_from_dict(data: dict[str, Any]) -> Observation | None:
         values["service"] = ArrService(values["service"])
     if cls is JellyfinItem:
         values["event"] = JellyfinEvent(values["event"])
+    if cls is ShokoFile:
+        values["event"] = ShokoFileEvent(values["event"])
+        values["cross_references"] = tuple(
+            ShokoCrossReference(**reference)
+            for reference in values.get("cross_references", ())
+        )
     observation: Observation = cls(**values)
     return observation
 

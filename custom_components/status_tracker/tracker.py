@@ -20,12 +20,16 @@ from typing import Any, Final
 from uuid import uuid4
 
 from .correlation import (
+    SHOKOFIN_KEYS,
     CorrelationIndex,
     IndexKey,
     external_id_keys,
+    file_name,
     int_or_none,
     media_keys,
+    normalize_path,
     observation_keys,
+    shoko_file_keys,
 )
 from .lifecycle import derive_state, in_requested_seasons
 from .model import (
@@ -60,6 +64,9 @@ from .observations import (
     SeerrEvent,
     SeerrNotification,
     SeriesEpisodes,
+    ShokoFile,
+    ShokoFileEvent,
+    ShokoMetadata,
     TorrentSnapshot,
     TorrentState,
     episode_key,
@@ -67,6 +74,16 @@ from .observations import (
 from .serialize import observation_from_dict, observation_to_dict
 
 _LOGGER = logging.getLogger(__name__)
+
+# Shoko file events that say something about a request's files.
+_SHOKO_LIFECYCLE_EVENTS: Final = frozenset(
+    {
+        ShokoFileEvent.DETECTED,
+        ShokoFileEvent.HASHED,
+        ShokoFileEvent.MATCHED,
+        ShokoFileEvent.NOT_MATCHED,
+    }
+)
 
 # Stages in which the files are (nearly) in the library.
 _AWAITING_LIBRARY: Final = frozenset(
@@ -175,6 +192,7 @@ class Tracker:
         now: Callable[[], datetime],
         new_id: Callable[[], str] | None = None,
         trust_seerr_available: bool = False,
+        anime_rules: AnimeRules | None = None,
         max_orphans: int = DEFAULT_MAX_ORPHANS,
         orphan_ttl: timedelta = DEFAULT_ORPHAN_TTL,
     ) -> None:
@@ -183,6 +201,7 @@ class Tracker:
         # Looked up at call time so tests can make ids predictable.
         self._new_id = new_id or (lambda: new_request_id())  # noqa: PLW0108
         self.trust_seerr_available = trust_seerr_available
+        self.anime_rules = anime_rules or AnimeRules()
         self._max_orphans = max_orphans
         self._orphan_ttl = orphan_ttl
         self._requests: dict[str, Request] = {}
@@ -374,7 +393,9 @@ class Tracker:
                 self._apply_series_episodes(observation, touched)
             case TorrentSnapshot():
                 persist = self._apply_torrents(observation, when, touched)
-            case ArrMediaDeleted() | ArrFileDeleted() | Ignored():
+            case ShokoFile():
+                orphan = not self._apply_shoko_file(observation, when, touched)
+            case ArrMediaDeleted() | ArrFileDeleted() | ShokoMetadata() | Ignored():
                 # Deletions are handled by the deletion feature; Ignored carries nothing.
                 pass
         update = self._settle(touched, now, persist=persist)
@@ -742,6 +763,83 @@ class Tracker:
             != (new.state in TORRENT_ERROR_STATES)
         )
 
+    # ----------------------------------------------------------------- shoko
+
+    def _apply_shoko_file(
+        self, obs: ShokoFile, when: datetime, touched: _Touched
+    ) -> bool:
+        """Record a Shoko file event; return False when it should wait as an orphan.
+
+        The file is found by its Shoko id, its full path, or (when Shoko sees the
+        library under another mount) its file name.
+        """
+        if obs.event not in _SHOKO_LIFECYCLE_EVENTS:
+            # Deletions and moves are handled by the deletion feature.
+            return True
+        found = [
+            r for r in self._lookup(shoko_file_keys(obs)) if r.state != Outcome.DELETED
+        ]
+        request = self._pick([r for r in found if not r.finished], ()) or self._pick(
+            [r for r in found if r.finished and _shoko_is_new_to(r, obs)], ()
+        )
+        if request is None:
+            return False
+        units = _units_with_file(request, obs)
+        at = when.isoformat()
+        for unit in units:
+            _add_unique_int(unit.shoko_file_ids, obs.file_id)
+        ident = obs.file_id or obs.relative_path
+        if obs.event is ShokoFileEvent.MATCHED and obs.cross_references:
+            if self._record(
+                request,
+                key=f"shoko:{obs.instance_id}:matched:{ident}",
+                kind=TimelineKind.MATCHED,
+                source="shoko",
+                at=at,
+                detail=obs.file_name,
+            ):
+                for unit in units:
+                    unit.matched_at = unit.matched_at or at
+                    for reference in obs.cross_references:
+                        _add_unique_int(unit.shoko_episode_ids, reference.episode_id)
+                for reference in obs.cross_references:
+                    _add_unique_int(request.shoko_series_ids, reference.series_id)
+        elif obs.event is ShokoFileEvent.NOT_MATCHED:
+            attempts = obs.auto_match_attempts or 0
+            if self._record(
+                request,
+                key=f"shoko:{obs.instance_id}:not_matched:{ident}:{attempts}",
+                kind=TimelineKind.NOT_MATCHED,
+                source="shoko",
+                at=at,
+                detail=obs.file_name,
+            ):
+                for unit in units:
+                    unit.shoko_not_matched_at = unit.shoko_not_matched_at or at
+        self._update_needs_link(request, obs, when)
+        touched.add(request)
+        return True
+
+    def _update_needs_link(
+        self, request: Request, obs: ShokoFile, when: datetime
+    ) -> None:
+        """Keep `needs_link` raised while a file Shoko gave up on is unmatched."""
+        units: list[Unit] = [request.movie, *request.episodes.values()]
+        waiting = [u for u in units if u.shoko_not_matched_at and not u.matched_at]
+        if not waiting:
+            self._clear_problem(request, ProblemKind.NEEDS_LINK)
+            return
+        names = sorted({file_name(path) for unit in waiting for path in unit.files})
+        reason = f"Shoko could not match {', '.join(names) or 'a file'}"
+        if obs.event is ShokoFileEvent.NOT_MATCHED and obs.udp_banned:
+            reason += " (AniDB has banned Shoko for now)"
+        self._set_problem(
+            request,
+            ProblemKind.NEEDS_LINK,
+            f"{reason}; link it manually in Shoko",
+            when,
+        )
+
     # -------------------------------------------------------------- jellyfin
 
     def _apply_jellyfin(
@@ -794,11 +892,11 @@ class Tracker:
             return True
         season, number = obs.season, obs.episode
         request: Request | None = None
-        if (tvdb := _episode_tvdb(obs)) is not None:
+        if exact := _exact_episode_keys(obs):
             # Exact even where Jellyfin numbers the episode, or its season,
-            # differently from Sonarr.
+            # differently from Sonarr (anime through Shokofin often does).
             request = self._find(
-                [("ep_tvdb", tvdb)],
+                exact,
                 MediaType.TV,
                 (),
                 late=lambda r: _jellyfin_item_is_new_to(r, obs, season, number),
@@ -813,7 +911,7 @@ class Tracker:
         if request is None:
             return False
         numbers = range(number, max(number, obs.episode_end or 0) + 1)
-        episodes = _episodes_by_tvdb(request, obs) or [
+        episodes = _episodes_by_exact_ids(request, obs) or [
             self._episode(request, season, n) for n in numbers
         ]
         at = when.isoformat()
@@ -882,7 +980,7 @@ class Tracker:
             request.arr_instance = instance_id
         if request.arr_instance == instance_id and media.arr_id is not None:
             request.arr_id = media.arr_id
-        if media.series_type == "anime":
+        if self.anime_rules.is_anime(media):
             request.is_anime = True
         _fill_media(request, media)
 
@@ -1135,16 +1233,94 @@ def _import_groups(
         yield (f"file:{ident}", episodes, [imported.path], detail)
 
 
-def _episodes_by_tvdb(request: Request, obs: JellyfinItem) -> list[Episode]:
-    """Return the request's episode with the item's episode TVDB id, if any.
+def _episodes_by_exact_ids(request: Request, obs: JellyfinItem) -> list[Episode]:
+    """Return the request's episodes the item names by exact id, if any.
 
     Jellyfin and Sonarr can number episodes differently (absolute or scene
-    numbering); the episode's own TVDB id is exact where numbers are not.
+    numbering, Shokofin's seasons); the episode's own TVDB id, or Shoko's file
+    and episode ids, are exact where numbers are not.
     """
-    tvdb = _episode_tvdb(obs)
-    if tvdb is None:
+    keys = set(_exact_episode_keys(obs))
+    if not keys:
         return []
-    return [e for e in request.episodes.values() if e.tvdb_id == tvdb]
+    return [
+        episode
+        for episode in request.episodes.values()
+        if keys & set(_episode_exact_keys(episode))
+    ]
+
+
+def _exact_episode_keys(obs: JellyfinItem) -> list[IndexKey]:
+    """Return the keys that name one episode exactly (TVDB, Shoko file/episode)."""
+    keys: list[IndexKey] = []
+    if (tvdb := _episode_tvdb(obs)) is not None:
+        keys.append(("ep_tvdb", tvdb))
+    keys.extend(
+        (SHOKOFIN_KEYS[provider], shoko_id)
+        for provider in ("shoko file", "shoko episode")
+        if (shoko_id := int_or_none(obs.provider_ids.get(provider))) is not None
+    )
+    return keys
+
+
+def _episode_exact_keys(episode: Episode) -> list[IndexKey]:
+    keys: list[IndexKey] = []
+    if episode.tvdb_id is not None:
+        keys.append(("ep_tvdb", episode.tvdb_id))
+    keys += [("shoko_file", i) for i in episode.shoko_file_ids]
+    keys += [("shoko_episode", i) for i in episode.shoko_episode_ids]
+    return keys
+
+
+def _units_with_file(request: Request, obs: ShokoFile) -> list[Unit]:
+    """Return the movie/episodes that hold the Shoko file (id, path, then name)."""
+    units: list[Unit] = [request.movie, *request.episodes.values()]
+    if obs.file_id is not None:
+        by_id = [u for u in units if obs.file_id in u.shoko_file_ids]
+        if by_id:
+            return by_id
+    if obs.full_path:
+        path = normalize_path(obs.full_path)
+        by_path = [u for u in units if path in map(normalize_path, u.files)]
+        if by_path:
+            return by_path
+    return [u for u in units if obs.file_name in map(file_name, u.files)]
+
+
+def _shoko_is_new_to(request: Request, obs: ShokoFile) -> bool:
+    """Return True when a finished request lacks this Shoko fact (late delivery)."""
+    return any(unit.matched_at is None for unit in _units_with_file(request, obs))
+
+
+def _add_unique_int(items: list[int], value: int | None) -> None:
+    if value is not None and value not in items:
+        items.append(value)
+
+
+@dataclass(frozen=True, slots=True)
+class AnimeRules:
+    """How anime is recognised besides Sonarr's series type "anime".
+
+    Radarr has no series type: a tag (e.g. "anime") or a library folder (e.g.
+    "/data/media/anime") marks it. Paths compare with '/' separators.
+    """
+
+    tags: frozenset[str] = frozenset({"anime"})
+    path_prefixes: tuple[str, ...] = ()
+
+    def is_anime(self, media: MediaRef) -> bool:
+        """Return True when the media is anime by any rule."""
+        if media.series_type == "anime":
+            return True
+        if self.tags & {tag.casefold() for tag in media.tags}:
+            return True
+        if media.path and self.path_prefixes:
+            path = normalize_path(media.path) + "/"
+            return any(
+                path.startswith(normalize_path(prefix) + "/")
+                for prefix in self.path_prefixes
+            )
+        return False
 
 
 def _episode_tvdb(obs: JellyfinItem) -> int | None:
@@ -1170,7 +1346,7 @@ def _jellyfin_item_is_new_to(
     request: Request, obs: JellyfinItem, season: int, number: int
 ) -> bool:
     """Return True when a finished request lacks this Jellyfin episode."""
-    episodes = _episodes_by_tvdb(request, obs)
+    episodes = _episodes_by_exact_ids(request, obs)
     if not episodes:
         episode = request.episodes.get(episode_key(season, number))
         if episode is None:

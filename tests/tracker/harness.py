@@ -18,10 +18,18 @@ from custom_components.status_tracker.observations import (
     JellyfinItem,
     Observation,
     SeriesEpisodes,
+    ShokoFile,
 )
 from custom_components.status_tracker.parsers import parse_webhook
+from custom_components.status_tracker.parsers.shoko import parse_shoko_event
 from custom_components.status_tracker.tracker import Tracker, TrackerUpdate
-from tests.flows import SHOW_JELLYFIN_ID, Step, sonarr_episode_list
+from tests.flows import (
+    SHOKO_IMPORT_FOLDERS,
+    SHOW_JELLYFIN_ID,
+    Step,
+    anime_episode_list,
+    sonarr_episode_list,
+)
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 INSTANCE = "sonarr-or-radarr-subentry"
@@ -59,18 +67,21 @@ class Harness:
         self.updates.append(update)
         for request in self.tracker.needs_episode_list():
             assert request.arr_instance is not None and request.arr_id is not None
+            lists = {7: sonarr_episode_list, 23: anime_episode_list}
             self.updates.append(
                 self.tracker.apply(
                     SeriesEpisodes(
                         instance_id=request.arr_instance,
                         series_id=request.arr_id,
-                        episodes=episode_refs(sonarr_episode_list()),
+                        episodes=episode_refs(lists[request.arr_id]()),
                     )
                 )
             )
         return update
 
     def post(self, service: str, body: dict[str, Any]) -> TrackerUpdate:
+        if service == "shoko":
+            return self._shoko(body)
         observation = parse_webhook(service, body, INSTANCE)
         if isinstance(observation, JellyfinItem) and observation.series_id:
             observation = replace(
@@ -78,6 +89,27 @@ class Harness:
                 series_provider_ids=SERIES_PROVIDER_IDS.get(observation.series_id),
             )
         return self.observe(observation)
+
+    def _shoko(self, message: dict[str, Any]) -> TrackerUpdate:
+        """Apply a Shoko SignalR invocation, with the path the hub resolves."""
+        update = TrackerUpdate()
+        for observation in parse_shoko_event(
+            message["target"], message["arguments"], INSTANCE
+        ):
+            folder = None
+            if isinstance(observation, ShokoFile):
+                folder = SHOKO_IMPORT_FOLDERS.get(observation.import_folder_id or 0)
+            update.extend(
+                self.observe(
+                    replace(
+                        observation,
+                        full_path=f"{folder}/{observation.relative_path}",
+                    )
+                    if isinstance(observation, ShokoFile) and folder
+                    else observation
+                )
+            )
+        return update
 
     def play(self, steps: list[Step]) -> None:
         for service, body in steps:
