@@ -1,0 +1,149 @@
+"""Download client snapshots: progress, completion, errors, stalled requests."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from custom_components.status_tracker.model import (
+    REMOVED_STATE,
+    Download,
+    ProblemKind,
+    Request,
+    TimelineKind,
+)
+from custom_components.status_tracker.observations import (
+    TORRENT_ERROR_STATES,
+    TorrentSnapshot,
+    TorrentState,
+)
+
+from .core import TrackerCore, TrackerUpdate, _duration, _Touched
+
+
+class DownloadRules(TrackerCore):
+    """Apply download client snapshots and watch for stalled requests."""
+
+    def downloading_via(self, client: str) -> bool:
+        """Return True while an active request has an unfinished download there."""
+        return any(
+            download.client == client
+            and not download.complete
+            and download.state != REMOVED_STATE
+            for request in self.active()
+            for download in request.downloads.values()
+        )
+
+    def check_stalled(self, thresholds: dict[str, timedelta]) -> TrackerUpdate:
+        """Raise or clear the `stalled` problem of active requests.
+
+        A request is stalled when nothing moved forward for longer than the
+        threshold of its stage (stages without a threshold never stall).
+        """
+        now = self._now()
+        touched = _Touched()
+        for request in self.active():
+            limit = thresholds.get(request.state)
+            since = request.last_progress_at or request.stage_since
+            quiet = now - datetime.fromisoformat(since) if since else timedelta(0)
+            stalled = limit is not None and quiet >= limit
+            if stalled and limit is not None:
+                reason = f"No progress for {_duration(limit)} while {request.state}"
+                if self._set_problem(request, ProblemKind.STALLED, reason, now):
+                    touched.add(request)
+            elif not stalled and self._clear_problem(request, ProblemKind.STALLED):
+                touched.add(request)
+        return self._settle(touched, now)
+
+    def _apply_torrents(
+        self, obs: TorrentSnapshot, when: datetime, touched: _Touched
+    ) -> bool:
+        """Record download states; return True if anything worth saving changed."""
+        persist = False
+        seen: set[str] = set()
+        for torrent in obs.torrents:
+            seen.add(torrent.hash)
+            for request in self._lookup([("hash", torrent.hash)], active_only=True):
+                old = request.downloads.get(torrent.hash)
+                new = _download_of(torrent, obs.instance_id)
+                if new == old:
+                    continue
+                request.downloads[torrent.hash] = new
+                touched.add(request)
+                persist |= self._record_download(request, torrent, old, new, when)
+        removed = set(obs.removed)
+        if obs.full:
+            # A full answer lists everything: what it lacks was removed.
+            removed |= {
+                download_id
+                for request in self.active()
+                for download_id, download in request.downloads.items()
+                if download.client == obs.instance_id and download_id not in seen
+            }
+        for download_id in removed:
+            for request in self._lookup([("hash", download_id)], active_only=True):
+                download = request.downloads.get(download_id)
+                if download is not None and download.state != REMOVED_STATE:
+                    request.downloads[download_id] = replace(
+                        download, state=REMOVED_STATE, speed=0, eta=None
+                    )
+                    touched.add(request)
+                    persist = True
+        return persist
+
+    def _record_download(
+        self,
+        request: Request,
+        torrent: TorrentState,
+        old: Download | None,
+        new: Download,
+        when: datetime,
+    ) -> bool:
+        """Turn one torrent change into facts and problems; True if lasting."""
+        at = when.isoformat()
+        if old is None or new.progress > old.progress:
+            request.last_progress_at = at
+        if new.complete and not (old and old.complete):
+            self._record(
+                request,
+                key=f"download:{torrent.hash}:complete",
+                kind=TimelineKind.DOWNLOADED,
+                source="qbittorrent",
+                at=at,
+                detail=torrent.name,
+            )
+        failing = {
+            d.state
+            for d in request.downloads.values()
+            if d.state in TORRENT_ERROR_STATES
+        }
+        if failing:
+            reason = f"The download client reports {', '.join(sorted(failing))}"
+            if self._set_problem(request, ProblemKind.DOWNLOAD_ERROR, reason, when):
+                self._record(
+                    request,
+                    key=f"download:{torrent.hash}:{new.state}",
+                    kind=TimelineKind.DOWNLOAD_ERROR,
+                    source="qbittorrent",
+                    at=at,
+                    detail=torrent.name,
+                )
+        else:
+            self._clear_problem(request, ProblemKind.DOWNLOAD_ERROR)
+        return (
+            old is None
+            or old.complete != new.complete
+            or (old.state in TORRENT_ERROR_STATES)
+            != (new.state in TORRENT_ERROR_STATES)
+        )
+
+
+def _download_of(torrent: TorrentState, client: str) -> Download:
+    return Download(
+        progress=torrent.progress,
+        state=torrent.state,
+        speed=torrent.download_speed,
+        eta=torrent.eta,
+        size=torrent.size,
+        client=client,
+    )

@@ -1,0 +1,78 @@
+"""Seerr notifications: a request is asked for, approved, declined, available."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from custom_components.status_tracker.correlation import media_keys
+from custom_components.status_tracker.model import Request, TimelineKind
+from custom_components.status_tracker.observations import SeerrEvent, SeerrNotification
+
+from .core import TrackerCore, _fill_media, _media_label, _Touched
+
+_SEERR_TIMELINE: Final = {
+    SeerrEvent.PENDING: TimelineKind.REQUESTED,
+    SeerrEvent.APPROVED: TimelineKind.APPROVED,
+    SeerrEvent.AUTO_APPROVED: TimelineKind.APPROVED,
+    SeerrEvent.DECLINED: TimelineKind.DECLINED,
+    SeerrEvent.FAILED: TimelineKind.FAILED,
+    SeerrEvent.AVAILABLE: TimelineKind.SEERR_AVAILABLE,
+}
+
+
+class SeerrRules(TrackerCore):
+    """Apply Seerr notifications."""
+
+    def _apply_seerr(
+        self, obs: SeerrNotification, when: datetime, touched: _Touched
+    ) -> None:
+        request: Request | None = None
+        if obs.request_id is not None:
+            request = self._first(self._lookup([("seerr", obs.request_id)]))
+        if request is None:
+            # An *arr event may have arrived first and started the request.
+            # A notification without a request (request: null) cannot be
+            # about another Seerr request, so it joins any request of the media.
+            request = self._find(
+                media_keys(obs.media),
+                obs.media.media_type,
+                obs.seasons,
+                only=lambda r: obs.request_id is None or r.seerr_request_id is None,
+                late=lambda r: True,
+            )
+        created = request is None
+        if request is None:
+            request = self._create(obs.media, when)
+        key = f"seerr:{obs.request_id or _media_label(obs.media)}:{obs.event}"
+        at = when.isoformat()
+        if not self._record(
+            request,
+            key=key,
+            kind=_SEERR_TIMELINE[obs.event],
+            source="seerr",
+            at=at,
+            detail="automatically" if obs.event is SeerrEvent.AUTO_APPROVED else None,
+        ):
+            return
+        request.seerr_request_id = request.seerr_request_id or obs.request_id
+        request.requested_by = obs.requested_by or request.requested_by
+        request.is_4k = request.is_4k or obs.is_4k
+        request.seasons = sorted(set(request.seasons) | set(obs.seasons))
+        # Seerr's TMDB title and poster win over the *arr's, whatever the order.
+        request.title = obs.media.title or request.title
+        request.poster_url = obs.media.poster_url or request.poster_url
+        _fill_media(request, obs.media)
+        match obs.event:
+            case SeerrEvent.PENDING:
+                request.requested_at = request.requested_at or at
+            case SeerrEvent.APPROVED | SeerrEvent.AUTO_APPROVED:
+                request.requested_at = request.requested_at or at
+                request.approved_at = request.approved_at or at
+            case SeerrEvent.DECLINED:
+                request.declined_at = request.declined_at or at
+            case SeerrEvent.FAILED:
+                request.failed_at = request.failed_at or at
+            case SeerrEvent.AVAILABLE:
+                request.seerr_available_at = request.seerr_available_at or at
+        touched.add(request, created=created)
