@@ -6,31 +6,52 @@ so it can be tested and reused on its own. Callers pass in the aiohttp session.
 
 from __future__ import annotations
 
-from .arr import ArrClient, ArrSystemStatus, RadarrClient, SonarrClient
+from .arr import (
+    ArrClient,
+    ArrMovie,
+    ArrSeries,
+    ArrSystemStatus,
+    RadarrClient,
+    SonarrClient,
+)
 from .client import DEFAULT_TIMEOUT, ServiceClient, normalize_url
-from .errors import Banned, CannotConnect, InvalidAuth, ServiceError, UnexpectedResponse
-from .jellyfin import JellyfinClient, JellyfinSystemInfo
+from .errors import (
+    Banned,
+    CannotConnect,
+    InvalidAuth,
+    NotFound,
+    ServiceError,
+    UnexpectedResponse,
+)
+from .jellyfin import JellyfinClient, JellyfinSystemInfo, RecentItemsPage
 from .qbittorrent import QBittorrentClient, QBittorrentVersion
-from .seerr import SeerrClient, SeerrStatus
-from .shoko import ShokoClient, ShokoVersion
+from .seerr import SeerrClient, SeerrMedia, SeerrRequest, SeerrStatus
+from .shoko import ShokoClient, ShokoFileInfo, ShokoVersion
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "ArrClient",
+    "ArrMovie",
+    "ArrSeries",
     "ArrSystemStatus",
     "Banned",
     "CannotConnect",
     "InvalidAuth",
     "JellyfinClient",
     "JellyfinSystemInfo",
+    "NotFound",
     "QBittorrentClient",
     "QBittorrentVersion",
     "RadarrClient",
+    "RecentItemsPage",
     "SeerrClient",
+    "SeerrMedia",
+    "SeerrRequest",
     "SeerrStatus",
     "ServiceClient",
     "ServiceError",
     "ShokoClient",
+    "ShokoFileInfo",
     "ShokoVersion",
     "SonarrClient",
     "UnexpectedResponse",

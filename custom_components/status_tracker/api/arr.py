@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 import logging
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from custom_components.status_tracker.observations import EpisodeRef
 
 from .client import (
     ApiKeyClient,
     json_object,
+    json_optional_bool,
     json_optional_int,
     json_optional_str,
     json_str,
+    positive_id,
 )
 from .errors import UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
+
+COMMAND_PATH: Final = "/api/v3/command"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,41 @@ class ArrSystemStatus:
     app_name: str
     instance_name: str
     version: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArrSeries:
+    """A Sonarr series (``SeriesResource``) as far as the actions need it."""
+
+    id: int
+    title: str
+    tvdb_id: int | None = None
+    tmdb_id: int | None = None
+    imdb_id: str | None = None
+    path: str | None = None
+    # "standard", "daily" or "anime" (SeriesTypes, camelCase).
+    series_type: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArrMovie:
+    """A Radarr movie (``MovieResource``) as far as the actions need it."""
+
+    id: int
+    title: str
+    tmdb_id: int | None = None
+    imdb_id: str | None = None
+    year: int | None = None
+    has_file: bool = False
+    path: str | None = None
+    # Tag ids: the movie resource carries ids; labels are at /api/v3/tag.
+    tags: tuple[int, ...] = ()
+    # Last segment of `path` ("Example Movie (1999)"). The resource's own
+    # `folderName` holds the whole path (Movie.FolderName() returns Path) and
+    # `folder` is only read on POST, so neither is taken as is.
+    folder: str | None = None
+    root_folder_path: str | None = None
 
 
 class ArrClient(ApiKeyClient):
@@ -48,6 +87,36 @@ class ArrClient(ApiKeyClient):
             version=json_str(data, "version"),
         )
 
+    async def _async_delete(self, path: str, params: dict[str, str]) -> None:
+        """DELETE one resource; NotFound when the application does not know it."""
+        await self._async_request("DELETE", path, params=params, not_found=True)
+
+    async def _async_start_command(self, body: dict[str, Any]) -> int:
+        """POST a command and return the id the command queue gave it.
+
+        ``POST /api/v3/command`` answers 201 with the queued CommandResource.
+        """
+        data = json_object(
+            await self._async_send_json("POST", COMMAND_PATH, body), "command"
+        )
+        command_id = json_optional_int(data, "id")
+        if command_id is None:
+            raise UnexpectedResponse(
+                self._describe("POST", COMMAND_PATH, "did not answer with a command id")
+            )
+        return command_id
+
+    async def _async_get_list(
+        self, path: str, params: dict[str, str], what: str
+    ) -> list[Any]:
+        """GET a path that answers a JSON array."""
+        data = await self._async_get_json(path, params=params)
+        if not isinstance(data, list):
+            raise UnexpectedResponse(
+                f"Expected a JSON array of {what} from {self.service_name}"
+            )
+        return data
+
 
 class SonarrClient(ArrClient):
     """Sonarr v4 client."""
@@ -61,11 +130,7 @@ class SonarrClient(ArrClient):
         Malformed elements are skipped rather than failing the whole list: one odd
         episode must not hide the others.
         """
-        data = await self._async_get_json(
-            "/api/v3/episode", params={"seriesId": str(series_id)}
-        )
-        if not isinstance(data, list):
-            raise UnexpectedResponse("Expected a JSON array of episodes from Sonarr")
+        data = await self._async_get_episode_resources(series_id)
         episodes: list[EpisodeRef] = []
         for element in data:
             if (episode := _parse_episode(element)) is None:
@@ -76,12 +141,189 @@ class SonarrClient(ArrClient):
             episodes.append(episode)
         return episodes
 
+    async def _async_get_episode_resources(self, series_id: int) -> list[Any]:
+        """Return the raw EpisodeResource list of a series (one request)."""
+        return await self._async_get_list(
+            "/api/v3/episode", {"seriesId": str(series_id)}, "episodes"
+        )
+
+    async def async_get_episode_files_present(
+        self, series_id: int
+    ) -> set[tuple[int, int]]:
+        """Return (season, episode) of every episode of a series that has a file.
+
+        One ``GET /api/v3/episode?seriesId=`` request; an episode counts when its
+        ``hasFile`` is true. Malformed elements are skipped.
+        """
+        present: set[tuple[int, int]] = set()
+        for element in await self._async_get_episode_resources(series_id):
+            episode = _parse_episode(element)
+            if episode is None:
+                _LOGGER.debug(
+                    "Skipping malformed Sonarr episode of series %s", series_id
+                )
+                continue
+            if element.get("hasFile") is True:
+                present.add((episode.season, episode.episode))
+        return present
+
+    async def async_get_series_by_tvdb(self, tvdb_id: int) -> ArrSeries | None:
+        """Return the library series with this TVDB id, None if Sonarr has none.
+
+        ``GET /api/v3/series?tvdbId=`` answers an array of zero or one series.
+        """
+        positive_id(tvdb_id, "tvdb_id")
+        data = await self._async_get_list(
+            "/api/v3/series", {"tvdbId": str(tvdb_id)}, "series"
+        )
+        for element in data:
+            if (series := _parse_series(element)) is not None:
+                return series
+            _LOGGER.debug("Skipping malformed Sonarr series for TVDB id %s", tvdb_id)
+        return None
+
+    async def async_delete_series(self, series_id: int, *, delete_files: bool) -> None:
+        """Delete a series (``DELETE /api/v3/series/{id}``), with its files or not.
+
+        No import list exclusion is added, so a later request can add the series
+        again. Raises NotFound when Sonarr does not know the id.
+        """
+        positive_id(series_id, "series_id")
+        await self._async_delete(
+            f"/api/v3/series/{series_id}",
+            {
+                "deleteFiles": _flag(delete_files),
+                "addImportListExclusion": "false",
+            },
+        )
+
+    async def async_search_episodes(self, episode_ids: list[int]) -> int:
+        """Start an automatic search for episodes; return the command id.
+
+        ``POST /api/v3/command`` with ``{"name": "EpisodeSearch", "episodeIds":
+        [...]}``. Raise ValueError for an empty list or an id below 1.
+        """
+        ids = _ids(episode_ids, "episode_ids")
+        return await self._async_start_command(
+            {"name": "EpisodeSearch", "episodeIds": ids}
+        )
+
 
 class RadarrClient(ArrClient):
     """Radarr v5/v6 client."""
 
     app_name = "Radarr"
     service_name = "Radarr"
+
+    async def async_get_movie_by_tmdb(self, tmdb_id: int) -> ArrMovie | None:
+        """Return the library movie with this TMDB id, None if Radarr has none.
+
+        ``GET /api/v3/movie?tmdbId=`` answers an array of zero or one movie.
+        """
+        positive_id(tmdb_id, "tmdb_id")
+        data = await self._async_get_list(
+            "/api/v3/movie", {"tmdbId": str(tmdb_id)}, "movies"
+        )
+        for element in data:
+            if (movie := _parse_movie(element)) is not None:
+                return movie
+            _LOGGER.debug("Skipping malformed Radarr movie for TMDB id %s", tmdb_id)
+        return None
+
+    async def async_delete_movie(self, movie_id: int, *, delete_files: bool) -> None:
+        """Delete a movie (``DELETE /api/v3/movie/{id}``), with its files or not.
+
+        No import exclusion is added (Radarr's parameter is ``addImportExclusion``,
+        Sonarr's ``addImportListExclusion``). Raises NotFound for an unknown id.
+        """
+        positive_id(movie_id, "movie_id")
+        await self._async_delete(
+            f"/api/v3/movie/{movie_id}",
+            {"deleteFiles": _flag(delete_files), "addImportExclusion": "false"},
+        )
+
+    async def async_search_movies(self, movie_ids: list[int]) -> int:
+        """Start an automatic search for movies; return the command id.
+
+        ``POST /api/v3/command`` with ``{"name": "MoviesSearch", "movieIds":
+        [...]}``. Raise ValueError for an empty list or an id below 1.
+        """
+        ids = _ids(movie_ids, "movie_ids")
+        return await self._async_start_command(
+            {"name": "MoviesSearch", "movieIds": ids}
+        )
+
+
+def _flag(value: bool) -> str:
+    """Return a boolean as the query value ASP.NET Core binds ("true"/"false")."""
+    return "true" if value else "false"
+
+
+def _ids(values: list[int], what: str) -> list[int]:
+    """Return the ids without duplicates, in order; ValueError if none or invalid."""
+    ids = list(dict.fromkeys(positive_id(value, what) for value in values))
+    if not ids:
+        raise ValueError(f"{what} must name at least one id")
+    return ids
+
+
+def _parse_series(element: Any) -> ArrSeries | None:
+    """Return one Sonarr SeriesResource, or None without id or title."""
+    if not isinstance(element, dict):
+        return None
+    series_id = json_optional_int(element, "id")
+    title = json_optional_str(element, "title")
+    if series_id is None or title is None:
+        return None
+    return ArrSeries(
+        id=series_id,
+        title=title,
+        tvdb_id=json_optional_int(element, "tvdbId"),
+        tmdb_id=json_optional_int(element, "tmdbId"),
+        imdb_id=json_optional_str(element, "imdbId"),
+        path=json_optional_str(element, "path"),
+        series_type=json_optional_str(element, "seriesType"),
+        year=json_optional_int(element, "year"),
+    )
+
+
+def _parse_movie(element: Any) -> ArrMovie | None:
+    """Return one Radarr MovieResource, or None without id or title."""
+    if not isinstance(element, dict):
+        return None
+    movie_id = json_optional_int(element, "id")
+    title = json_optional_str(element, "title")
+    if movie_id is None or title is None:
+        return None
+    raw_tags = element.get("tags")
+    tags = tuple(
+        tag
+        for tag in (raw_tags if isinstance(raw_tags, list) else ())
+        if isinstance(tag, int) and not isinstance(tag, bool) and tag > 0
+    )
+    path = json_optional_str(element, "path") or json_optional_str(
+        element, "folderName"
+    )
+    return ArrMovie(
+        id=movie_id,
+        title=title,
+        tmdb_id=json_optional_int(element, "tmdbId"),
+        imdb_id=json_optional_str(element, "imdbId"),
+        year=json_optional_int(element, "year"),
+        has_file=json_optional_bool(element, "hasFile") is True,
+        path=path,
+        tags=tags,
+        folder=_last_segment(path),
+        root_folder_path=json_optional_str(element, "rootFolderPath"),
+    )
+
+
+def _last_segment(path: str | None) -> str | None:
+    """Return the last folder of a POSIX or Windows path, None if it has none."""
+    if path is None:
+        return None
+    segment = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return segment or None
 
 
 def _parse_episode(element: Any) -> EpisodeRef | None:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from .errors import CannotConnect, InvalidAuth, UnexpectedResponse
+from .errors import CannotConnect, InvalidAuth, NotFound, UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -91,8 +91,13 @@ class ServiceClient:
         *,
         params: Mapping[str, str] | None = None,
         json_body: Any = None,
+        not_found: bool = False,
     ) -> bytes:
-        """Send a request below the base URL and return the body of a 2xx answer."""
+        """Send a request below the base URL and return the body of a 2xx answer.
+
+        With `not_found` an HTTP 404 raises NotFound: set it on calls that name
+        one object (by id), where 404 means that object does not exist.
+        """
         headers = {"Accept": "application/json", **self._auth_headers()}
         _LOGGER.debug("%s %s %s%s", self.service_name, method, self._host, path)
         try:
@@ -115,6 +120,8 @@ class ServiceClient:
             raise InvalidAuth(
                 self._describe(method, path, f"was refused (HTTP {status})")
             )
+        if status == 404 and not_found:
+            raise NotFound(self._describe(method, path, "answered HTTP 404"))
         if not 200 <= status < 300:
             raise UnexpectedResponse(
                 self._describe(method, path, f"answered HTTP {status}")
@@ -122,16 +129,31 @@ class ServiceClient:
         return body
 
     async def _async_get_json(
-        self, path: str, params: Mapping[str, str] | None = None
+        self,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        *,
+        not_found: bool = False,
     ) -> Any:
         """GET a path and return the decoded JSON body."""
-        body = await self._async_request("GET", path, params=params)
+        body = await self._async_request(
+            "GET", path, params=params, not_found=not_found
+        )
+        return self._decode_json(body, "GET", path)
+
+    async def _async_send_json(self, method: str, path: str, json_body: Any) -> Any:
+        """Send a JSON body (POST, PUT) and return the decoded JSON answer."""
+        body = await self._async_request(method, path, json_body=json_body)
+        return self._decode_json(body, method, path)
+
+    def _decode_json(self, body: bytes, method: str, path: str) -> Any:
+        """Return the decoded JSON of an answer body, else raise UnexpectedResponse."""
         try:
             return json.loads(body)
-        except ValueError as err:
+        except (ValueError, RecursionError) as err:
             # A wrong base path often lands on the web UI, which answers 200 + HTML.
             raise UnexpectedResponse(
-                self._describe("GET", path, "did not answer with JSON")
+                self._describe(method, path, "did not answer with JSON")
             ) from err
 
 
@@ -187,4 +209,21 @@ def json_optional_int(
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         return None
+    return value
+
+
+def json_optional_bool(data: Mapping[str, Any], key: str) -> bool | None:
+    """Return the field `key` if it is a boolean, else None."""
+    value = data.get(key)
+    return value if isinstance(value, bool) else None
+
+
+def positive_id(value: int, what: str) -> int:
+    """Return value if it is an integer >= 1, else raise ValueError.
+
+    Ids go into URL paths; checking them keeps a stray 0, bool or string from
+    addressing another resource (or the whole collection).
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{what} must be a positive integer")
     return value

@@ -30,3 +30,13 @@ class Banned(InvalidAuth):
 
 class UnexpectedResponse(ServiceError):
     """The service answered, but not with what the client expected."""
+
+
+class NotFound(UnexpectedResponse):
+    """The service answered HTTP 404 to a call that names one object.
+
+    Raised only by calls that address an object by id (delete, get by id), where
+    404 means the object does not exist (any more), so callers can report
+    "not found" rather than "failed". Other calls keep raising UnexpectedResponse
+    for 404, which there rather means a wrong base path.
+    """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 import logging
+import re
 from typing import Any, Final
 
 import aiohttp
@@ -31,6 +32,14 @@ _IDS_PER_REQUEST: Final = 50
 # answer's size, while Path plus LocationType already tell a real file from a
 # missing (virtual) episode.
 RECENT_ITEM_FIELDS: Final = ("ProviderIds", "Path", "DateCreated")
+# Fields of the calls that find items for the actions and the library sync.
+ITEM_FIELDS: Final = ("ProviderIds", "Path")
+# Item types async_search accepts.
+SEARCH_ITEM_TYPES: Final = frozenset({"Movie", "Series"})
+
+_ITEM_ID_RE: Final = re.compile(r"[0-9a-f]{32}")
+# Flags that keep /Items answers small: no image tags, no per-user data.
+_LEAN: Final = {"EnableImages": "false", "EnableUserData": "false"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +53,11 @@ class JellyfinSystemInfo:
 
 @dataclass(frozen=True, slots=True)
 class RecentItemsPage:
-    """One page of ``GET /Items`` sorted by creation date, newest first."""
+    """One page of ``GET /Items``.
+
+    async_get_recent_items sorts by creation date, newest first;
+    async_get_library_page by sort name.
+    """
 
     # Raw item DTOs (PascalCase JSON objects); elements that are not objects are
     # dropped. Convert them with parsers.jellyfin_api.item_from_dto.
@@ -58,6 +71,28 @@ class RecentItemsPage:
 def normalize_item_id(item_id: str) -> str:
     """Return a Jellyfin GUID in N form (32 lower-case hex digits, no dashes)."""
     return item_id.replace("-", "").strip().lower()
+
+
+def _checked_item_id(item_id: str) -> str:
+    """Return the N form of an item id that goes into a URL path.
+
+    Raise ValueError unless it is a GUID: anything else could address another
+    route (``../``) or the whole collection.
+    """
+    normalized = normalize_item_id(item_id)
+    if not _ITEM_ID_RE.fullmatch(normalized):
+        raise ValueError("item id must be a Jellyfin GUID")
+    return normalized
+
+
+def _item_types(item_types: Sequence[str]) -> list[str]:
+    """Return the non-empty type names; ValueError if there are none."""
+    # A bare string is a Sequence[str] too; take it as one type, not letters.
+    names = [item_types] if isinstance(item_types, str) else item_types
+    types = [item_type for item_type in names if item_type]
+    if not types:
+        raise ValueError("item_types must name at least one item type")
+    return types
 
 
 class JellyfinClient(ServiceClient):
@@ -104,20 +139,9 @@ class JellyfinClient(ServiceClient):
         Jellyfin does not know are absent from the result. Ids are sent in batches so
         a long list costs a few requests, not one per item.
         """
-        ids = list(dict.fromkeys(normalize_item_id(i) for i in item_ids if i.strip()))
         result: dict[str, dict[str, str]] = {}
-        for start in range(0, len(ids), _IDS_PER_REQUEST):
-            batch = ids[start : start + _IDS_PER_REQUEST]
-            data = json_object(
-                await self._async_get_json(
-                    "/Items", params={"ids": ",".join(batch), "Fields": "ProviderIds"}
-                ),
-                "items",
-            )
-            items = data.get("Items")
-            if not isinstance(items, list):
-                raise UnexpectedResponse("Expected an Items array from Jellyfin")
-            for item in items:
+        for data in await self._async_get_by_ids(item_ids, ("ProviderIds",)):
+            for item in _raw_items(data):
                 if (parsed := _parse_provider_ids(item)) is not None:
                     result[parsed[0]] = parsed[1]
         return result
@@ -134,11 +158,49 @@ class JellyfinClient(ServiceClient):
         Raise ValueError for an empty type list, a limit below 1 or a negative
         start index.
         """
-        # A bare string is a Sequence[str] too; take it as one type, not letters.
-        names = [item_types] if isinstance(item_types, str) else item_types
-        types = [item_type for item_type in names if item_type]
-        if not types:
-            raise ValueError("item_types must name at least one item type")
+        return await self._async_get_page(
+            item_types,
+            sort_by="DateCreated",
+            sort_order="Descending",
+            fields=RECENT_ITEM_FIELDS,
+            start_index=start_index,
+            limit=limit,
+            extra={"IsMissing": "false"},
+        )
+
+    async def async_get_library_page(
+        self, item_types: Sequence[str], *, start_index: int, limit: int
+    ) -> RecentItemsPage:
+        """Return one page of the library's items of the given types, by sort name.
+
+        ``GET /Items?Recursive=true&IncludeItemTypes=Movie,Series&SortBy=SortName
+        &SortOrder=Ascending&Fields=ProviderIds,Path&StartIndex=&Limit=``: a
+        library sync walks the pages (``total`` says how many items there are)
+        instead of loading the whole library in one answer. Raise ValueError for
+        an empty type list, a limit below 1 or a negative start index.
+        """
+        return await self._async_get_page(
+            item_types,
+            sort_by="SortName",
+            sort_order="Ascending",
+            fields=ITEM_FIELDS,
+            start_index=start_index,
+            limit=limit,
+        )
+
+    async def _async_get_page(
+        self,
+        item_types: Sequence[str],
+        *,
+        sort_by: str,
+        sort_order: str,
+        fields: Sequence[str],
+        start_index: int,
+        limit: int,
+        extra: dict[str, str] | None = None,
+    ) -> RecentItemsPage:
+        """Return one sorted page of ``GET /Items`` over the whole library."""
+        types = _item_types(item_types)
         if limit < 1 or start_index < 0:
             raise ValueError("limit must be >= 1 and start_index >= 0")
         data = json_object(
@@ -147,32 +209,141 @@ class JellyfinClient(ServiceClient):
                 params={
                     "Recursive": "true",
                     "IncludeItemTypes": ",".join(types),
-                    "SortBy": "DateCreated",
-                    "SortOrder": "Descending",
-                    "Fields": ",".join(RECENT_ITEM_FIELDS),
-                    "IsMissing": "false",
+                    "SortBy": sort_by,
+                    "SortOrder": sort_order,
+                    "Fields": ",".join(fields),
+                    **(extra or {}),
                     "StartIndex": str(start_index),
                     "Limit": str(limit),
-                    "EnableImages": "false",
-                    "EnableUserData": "false",
+                    **_LEAN,
                 },
             ),
             "items",
         )
-        raw_items = data.get("Items")
-        if not isinstance(raw_items, list):
-            raise UnexpectedResponse("Expected an Items array from Jellyfin")
-        items: list[dict[str, Any]] = []
-        for item in raw_items:
-            if isinstance(item, dict):
-                items.append(item)
-            else:
-                _LOGGER.debug("Skipping a Jellyfin item that is not an object")
         return RecentItemsPage(
-            items=items,
+            items=_item_dicts(data),
             total=json_optional_int(data, "TotalRecordCount", minimum=0),
             start_index=start_index,
         )
+
+    async def async_get_items(self, item_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """Return the DTOs of items by id, with ``ProviderIds`` and ``Path``.
+
+        ``GET /Items?ids=…&Fields=ProviderIds,Path`` in batches of 50 ids. Items
+        Jellyfin does not know are simply absent; elements that are not objects
+        are skipped.
+        """
+        items: list[dict[str, Any]] = []
+        for data in await self._async_get_by_ids(item_ids, ITEM_FIELDS):
+            items.extend(_item_dicts(data))
+        return items
+
+    async def _async_get_by_ids(
+        self, item_ids: Iterable[str], fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """Return the ``/Items?ids=`` answer objects, one per batch of ids."""
+        ids = list(dict.fromkeys(normalize_item_id(i) for i in item_ids if i.strip()))
+        answers: list[dict[str, Any]] = []
+        for start in range(0, len(ids), _IDS_PER_REQUEST):
+            batch = ids[start : start + _IDS_PER_REQUEST]
+            answers.append(
+                json_object(
+                    await self._async_get_json(
+                        "/Items",
+                        params={"ids": ",".join(batch), "Fields": ",".join(fields)},
+                    ),
+                    "items",
+                )
+            )
+        return answers
+
+    async def async_search(
+        self, item_type: str, term: str, *, limit: int = 20
+    ) -> list[dict[str, Any]]:
+        """Return library items of one type whose name matches a search term.
+
+        ``GET /Items?Recursive=true&IncludeItemTypes=<Movie|Series>&SearchTerm=
+        &Fields=ProviderIds,Path&Limit=``. Jellyfin cannot filter by provider id
+        (PROTOCOLS.md §5.2), so callers search by title and compare
+        ``ProviderIds`` themselves. Raise ValueError for another type, a blank
+        term or a limit below 1.
+        """
+        if item_type not in SEARCH_ITEM_TYPES:
+            raise ValueError("item_type must be 'Movie' or 'Series'")
+        if not term.strip():
+            raise ValueError("term must not be blank")
+        if limit < 1:
+            raise ValueError("limit must be >= 1")
+        data = json_object(
+            await self._async_get_json(
+                "/Items",
+                params={
+                    "Recursive": "true",
+                    "IncludeItemTypes": item_type,
+                    "SearchTerm": term.strip(),
+                    "Fields": ",".join(ITEM_FIELDS),
+                    "Limit": str(limit),
+                    **_LEAN,
+                },
+            ),
+            "items",
+        )
+        return _item_dicts(data)
+
+    async def async_get_series_episodes(
+        self, series_id: str, season: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Return the episode DTOs of a series, optionally of one season only.
+
+        ``GET /Shows/{seriesId}/Episodes?Fields=ProviderIds,Path[&season=]``
+        (``/Items`` has no series filter). Missing (virtual) episodes are
+        included; their ``LocationType`` is ``Virtual`` and they have no
+        ``Path``. Raises NotFound when Jellyfin does not know the series,
+        ValueError for an id that is not a GUID or a negative season.
+        """
+        item_id = _checked_item_id(series_id)
+        params = {"Fields": ",".join(ITEM_FIELDS), **_LEAN}
+        if season is not None:
+            if isinstance(season, bool) or not isinstance(season, int) or season < 0:
+                raise ValueError("season must be a non-negative integer")
+            params["season"] = str(season)
+        data = json_object(
+            await self._async_get_json(
+                f"/Shows/{item_id}/Episodes", params=params, not_found=True
+            ),
+            "episodes",
+        )
+        return _item_dicts(data)
+
+    async def async_delete_item(self, item_id: str) -> None:
+        """Delete an item from the library **and its files from disk**.
+
+        ``DELETE /Items/{itemId}`` answers 204; Jellyfin deletes with
+        ``DeleteFileLocation = true`` (PROTOCOLS.md §5.2). Raises NotFound when
+        the item does not exist, ValueError for an id that is not a GUID.
+        """
+        await self._async_request(
+            "DELETE", f"/Items/{_checked_item_id(item_id)}", not_found=True
+        )
+
+
+def _raw_items(data: dict[str, Any]) -> list[Any]:
+    """Return an answer's ``Items`` array, else raise UnexpectedResponse."""
+    raw_items = data.get("Items")
+    if not isinstance(raw_items, list):
+        raise UnexpectedResponse("Expected an Items array from Jellyfin")
+    return raw_items
+
+
+def _item_dicts(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the objects of an answer's ``Items`` array (others are skipped)."""
+    items: list[dict[str, Any]] = []
+    for item in _raw_items(data):
+        if isinstance(item, dict):
+            items.append(item)
+        else:
+            _LOGGER.debug("Skipping a Jellyfin item that is not an object")
+    return items
 
 
 def _parse_provider_ids(item: Any) -> tuple[str, dict[str, str]] | None:

@@ -47,6 +47,14 @@ LOGOUT_PATH: Final = "/api/v2/auth/logout"
 VERSION_PATH: Final = "/api/v2/app/version"
 API_VERSION_PATH: Final = "/api/v2/app/webapiVersion"
 MAINDATA_PATH: Final = "/api/v2/sync/maindata"
+TORRENTS_INFO_PATH: Final = "/api/v2/torrents/info"
+TORRENTS_DELETE_PATH: Final = "/api/v2/torrents/delete"
+
+# v1 info-hash (SHA-1, 40 hex) or v2 (SHA-256, 64 hex), as torrent ids.
+_HASH_RE: Final = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+# Hashes per torrents/info or torrents/delete request: 100 × 41 characters keep
+# a query string around 4 kB, which every proxy accepts.
+_HASHES_PER_REQUEST: Final = 100
 
 # Session cookie names: "SID" up to 5.1, "QBT_SID_<webui port>" from 5.2 on.
 _SESSION_COOKIE_RE: Final = re.compile(r"SID|QBT_SID_[0-9A-Za-z_-]*")
@@ -327,19 +335,23 @@ class QBittorrentClient(ServiceClient):
         path: str,
         *,
         params: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
     ) -> bytes:
         """Send an authenticated API request and return the body of its 2xx answer.
 
         Logs in first when there is no session. A 403 on an existing session means
-        it expired: log in again once and repeat the request once.
+        it expired: log in again once and repeat the request once. `data` is sent
+        form-encoded (POST actions).
         """
         if self._api_key is not None:
             return self._checked(
-                await self._async_send(method, path, params=params), method, path
+                await self._async_send(method, path, params=params, data=data),
+                method,
+                path,
             )
         fresh = await self._async_ensure_session()
         session_number = self._login_count
-        answer = await self._async_send(method, path, params=params)
+        answer = await self._async_send(method, path, params=params, data=data)
         if answer.status == 403 and not fresh:
             _LOGGER.debug(
                 "%s at %s: session expired, logging in again",
@@ -347,7 +359,7 @@ class QBittorrentClient(ServiceClient):
                 self._host,
             )
             await self._async_ensure_session(expired=session_number)
-            answer = await self._async_send(method, path, params=params)
+            answer = await self._async_send(method, path, params=params, data=data)
         if answer.status == 403:
             self._forget_session()
         return self._checked(answer, method, path)
@@ -399,3 +411,80 @@ class QBittorrentClient(ServiceClient):
             raise UnexpectedResponse(
                 self._describe("GET", MAINDATA_PATH, "did not answer with JSON")
             ) from err
+
+    async def async_get_torrents(self, hashes: Iterable[str]) -> set[str]:
+        """Return which of the given torrents qBittorrent has (lower-case hashes).
+
+        ``GET /api/v2/torrents/info?hashes=h1|h2`` in batches. An empty input
+        returns an empty set without a request: without ``hashes`` the server
+        would list every torrent. Raise ValueError for a value that is not a
+        40- or 64-digit hex info-hash.
+        """
+        found: set[str] = set()
+        for batch in _hash_batches(hashes):
+            body = await self._async_api_request(
+                "GET", TORRENTS_INFO_PATH, params={"hashes": "|".join(batch)}
+            )
+            try:
+                data = json.loads(body)
+            except (ValueError, RecursionError) as err:
+                raise UnexpectedResponse(
+                    self._describe(
+                        "GET", TORRENTS_INFO_PATH, "did not answer with JSON"
+                    )
+                ) from err
+            if not isinstance(data, list):
+                raise UnexpectedResponse(
+                    self._describe("GET", TORRENTS_INFO_PATH, "did not answer a list")
+                )
+            for torrent in data:
+                torrent_hash = (
+                    torrent.get("hash") if isinstance(torrent, dict) else None
+                )
+                if not isinstance(torrent_hash, str) or not torrent_hash:
+                    _LOGGER.debug("Skipping a qBittorrent torrent without a hash")
+                    continue
+                found.add(torrent_hash.lower())
+        return found
+
+    async def async_delete_torrents(
+        self, hashes: Iterable[str], *, delete_files: bool
+    ) -> None:
+        """Remove torrents, and with `delete_files` their downloaded data too.
+
+        ``POST /api/v2/torrents/delete`` form ``hashes=h1|h2&deleteFiles=`` (200 up
+        to 5.1, 204 from 5.2; unknown hashes are ignored by the server, so check
+        with `async_get_torrents` first to tell "not found"). Only well-formed
+        hashes are sent, never ``all``; an empty input sends nothing. Raise
+        ValueError for a value that is not an info-hash.
+        """
+        for batch in _hash_batches(hashes):
+            await self._async_api_request(
+                "POST",
+                TORRENTS_DELETE_PATH,
+                data={
+                    "hashes": "|".join(batch),
+                    "deleteFiles": "true" if delete_files else "false",
+                },
+            )
+
+
+def _hash_batches(hashes: Iterable[str]) -> list[list[str]]:
+    """Return the lower-cased, de-duplicated hashes in request-sized batches.
+
+    A bare string is refused (TypeError): it would be taken as a list of
+    characters. ValueError for an element that is not an info-hash.
+    """
+    if isinstance(hashes, str):
+        raise TypeError("hashes must be a list of info-hashes, not a string")
+    checked: dict[str, None] = {}
+    for value in hashes:
+        torrent_hash = value.strip().lower() if isinstance(value, str) else ""
+        if not _HASH_RE.fullmatch(torrent_hash):
+            raise ValueError("hashes must be 40- or 64-digit hex info-hashes")
+        checked[torrent_hash] = None
+    unique = list(checked)
+    return [
+        unique[start : start + _HASHES_PER_REQUEST]
+        for start in range(0, len(unique), _HASHES_PER_REQUEST)
+    ]

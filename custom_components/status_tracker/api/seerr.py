@@ -1,10 +1,40 @@
-"""Client for Seerr (and its forks Jellyseerr and Overseerr), REST base ``/api/v1``."""
+"""Client for Seerr (and its forks Jellyseerr and Overseerr), REST base ``/api/v1``.
+
+Facts (PROTOCOLS.md §4.2, seerr-team/seerr ``server/routes/request.ts``,
+``media.ts``, ``movie.ts``, ``tv.ts``; entities in ``server/entity/``):
+- ``GET /api/v1/request/{id}`` answers one MediaRequest (``media`` and ``seasons``
+  are eager relations, ``requestedBy``/``modifiedBy`` are loaded) or 404.
+- ``DELETE /api/v1/request/{id}`` and ``DELETE /api/v1/media/{id}`` answer 204,
+  or 404 when the row does not exist. Deleting a media row removes its requests.
+- ``GET /api/v1/request?take=&skip=&sort=added&filter=all`` answers ``{"pageInfo":
+  {"pages", "pageSize", "results", "page"}, "results": [MediaRequest]}``.
+- ``GET /api/v1/movie/{tmdbId}`` / ``GET /api/v1/tv/{tmdbId}`` answer TMDB details
+  with ``mediaInfo`` (the Media row) only when Seerr knows the title.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import logging
+from typing import Any, Final, Literal
 
-from .client import ApiKeyClient, json_object, json_optional_str, json_str
+from .client import (
+    ApiKeyClient,
+    json_object,
+    json_optional_bool,
+    json_optional_int,
+    json_optional_str,
+    json_str,
+    positive_id,
+)
+from .errors import NotFound, UnexpectedResponse
+
+_LOGGER = logging.getLogger(__name__)
+
+REQUEST_PATH: Final = "/api/v1/request"
+MEDIA_PATH: Final = "/api/v1/media"
+# Seerr's MediaType values, which are also the lookup routes' names.
+MEDIA_TYPES: Final = frozenset({"movie", "tv"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +43,48 @@ class SeerrStatus:
 
     version: str
     commit_tag: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeerrMedia:
+    """A Seerr Media row (``server/entity/Media.ts``).
+
+    `status` is the MediaStatus number: 1 UNKNOWN, 2 PENDING, 3 PROCESSING,
+    4 PARTIALLY_AVAILABLE, 5 AVAILABLE, 6 BLOCKLISTED, 7 DELETED.
+    """
+
+    id: int
+    media_type: str | None = None
+    tmdb_id: int | None = None
+    tvdb_id: int | None = None
+    status: int | None = None
+    # Jellyfin item id (N form) once Seerr's availability sync found the title.
+    jellyfin_media_id: str | None = None
+    # Radarr movie id / Sonarr series id.
+    external_service_id: int | None = None
+    # Requests of this media; only the movie/tv lookups include them.
+    request_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SeerrRequest:
+    """A Seerr MediaRequest (``server/entity/MediaRequest.ts``).
+
+    `status` is the MediaRequestStatus number: 1 PENDING, 2 APPROVED,
+    3 DECLINED, 4 FAILED, 5 COMPLETED.
+    """
+
+    id: int
+    status: int | None = None
+    # "movie" or "tv".
+    media_type: str | None = None
+    is_4k: bool = False
+    media: SeerrMedia | None = None
+    # requestedBy.displayName (what the webhook calls requestedBy_username).
+    requested_by: str | None = None
+    # Requested season numbers (tv only).
+    seasons: tuple[int, ...] = ()
+    created_at: str | None = None
 
 
 class SeerrClient(ApiKeyClient):
@@ -37,3 +109,170 @@ class SeerrClient(ApiKeyClient):
         status = await self.async_get_status()
         await self.async_check_auth()
         return status
+
+    # -- requests and media -----------------------------------------------------
+
+    async def async_get_request(self, request_id: int) -> SeerrRequest:
+        """Return one request (``GET /api/v1/request/{id}``); NotFound if unknown."""
+        positive_id(request_id, "request_id")
+        data = await self._async_get_json(
+            f"{REQUEST_PATH}/{request_id}", not_found=True
+        )
+        request = _parse_request(data)
+        if request is None:
+            raise UnexpectedResponse(
+                self._describe(
+                    "GET", f"{REQUEST_PATH}/{request_id}", "did not answer a request"
+                )
+            )
+        return request
+
+    async def async_get_requests_page(
+        self, *, take: int, skip: int
+    ) -> tuple[list[SeerrRequest], int]:
+        """Return one page of requests, oldest first, and the number of pages.
+
+        ``GET /api/v1/request?take=&skip=&sort=added&sortDirection=asc
+        &filter=all``. Ascending creation order keeps pages stable while new
+        requests arrive (they go to the last page). Malformed elements are skipped.
+        Raise ValueError for `take` below 1 or a negative `skip`.
+        """
+        if isinstance(take, bool) or take < 1 or isinstance(skip, bool) or skip < 0:
+            raise ValueError("take must be >= 1 and skip >= 0")
+        data = json_object(
+            await self._async_get_json(
+                REQUEST_PATH,
+                params={
+                    "take": str(take),
+                    "skip": str(skip),
+                    "sort": "added",
+                    "sortDirection": "asc",
+                    "filter": "all",
+                },
+            ),
+            "request list",
+        )
+        page_info = json_object(data.get("pageInfo"), "request list pageInfo")
+        pages = json_optional_int(page_info, "pages", minimum=0)
+        results = data.get("results")
+        if pages is None or not isinstance(results, list):
+            raise UnexpectedResponse(
+                self._describe("GET", REQUEST_PATH, "did not answer a request list")
+            )
+        requests: list[SeerrRequest] = []
+        for element in results:
+            if (request := _parse_request(element)) is None:
+                _LOGGER.debug("Skipping a malformed Seerr request")
+                continue
+            requests.append(request)
+        return requests, pages
+
+    async def async_delete_request(self, request_id: int) -> None:
+        """Delete a request (``DELETE /api/v1/request/{id}``); NotFound if unknown.
+
+        Only Seerr's record goes; Radarr/Sonarr and the files are not touched.
+        """
+        positive_id(request_id, "request_id")
+        await self._async_request(
+            "DELETE", f"{REQUEST_PATH}/{request_id}", not_found=True
+        )
+
+    async def async_delete_media(self, media_id: int) -> None:
+        """Delete a media row and its requests (``DELETE /api/v1/media/{id}``).
+
+        This resets the title to "not requested" in Seerr; nothing is deleted in
+        Radarr/Sonarr or on disk. NotFound if the media does not exist.
+        """
+        positive_id(media_id, "media_id")
+        await self._async_request("DELETE", f"{MEDIA_PATH}/{media_id}", not_found=True)
+
+    async def async_get_media_by_tmdb(
+        self, media_type: Literal["movie", "tv"], tmdb_id: int
+    ) -> SeerrMedia | None:
+        """Return Seerr's media row for a TMDB id, None if Seerr has none.
+
+        ``GET /api/v1/movie/{tmdbId}`` or ``GET /api/v1/tv/{tmdbId}``; the row is
+        the answer's ``mediaInfo``, absent for titles nobody requested. A 404
+        (some versions, for ids TMDB does not know) is None too. Raise ValueError
+        for another media type or an id below 1.
+        """
+        if media_type not in MEDIA_TYPES:
+            raise ValueError("media_type must be 'movie' or 'tv'")
+        positive_id(tmdb_id, "tmdb_id")
+        path = f"/api/v1/{media_type}/{tmdb_id}"
+        try:
+            data = json_object(
+                await self._async_get_json(path, not_found=True), "media details"
+            )
+        except NotFound:
+            return None
+        info = data.get("mediaInfo")
+        if info is None:
+            return None
+        media = _parse_media(info)
+        if media is None:
+            raise UnexpectedResponse(
+                self._describe("GET", path, "answered a malformed mediaInfo")
+            )
+        return media
+
+
+def _parse_media(data: Any) -> SeerrMedia | None:
+    """Return one Media object, or None without an id."""
+    if (
+        not isinstance(data, dict)
+        or (media_id := json_optional_int(data, "id")) is None
+    ):
+        return None
+    requests = data.get("requests")
+    request_ids = tuple(
+        request_id
+        for request in (requests if isinstance(requests, list) else ())
+        if isinstance(request, dict)
+        and (request_id := json_optional_int(request, "id")) is not None
+    )
+    return SeerrMedia(
+        id=media_id,
+        media_type=json_optional_str(data, "mediaType"),
+        tmdb_id=json_optional_int(data, "tmdbId"),
+        tvdb_id=json_optional_int(data, "tvdbId"),
+        status=json_optional_int(data, "status"),
+        jellyfin_media_id=json_optional_str(data, "jellyfinMediaId"),
+        external_service_id=json_optional_int(data, "externalServiceId"),
+        request_ids=request_ids,
+    )
+
+
+def _parse_request(data: Any) -> SeerrRequest | None:
+    """Return one MediaRequest, or None without an id."""
+    if (
+        not isinstance(data, dict)
+        or (request_id := json_optional_int(data, "id")) is None
+    ):
+        return None
+    requested_by = data.get("requestedBy")
+    seasons = data.get("seasons")
+    return SeerrRequest(
+        id=request_id,
+        status=json_optional_int(data, "status"),
+        media_type=json_optional_str(data, "type"),
+        is_4k=json_optional_bool(data, "is4k") is True,
+        media=_parse_media(data.get("media")),
+        requested_by=(
+            json_optional_str(requested_by, "displayName")
+            if isinstance(requested_by, dict)
+            else None
+        ),
+        seasons=tuple(
+            sorted(
+                {
+                    number
+                    for season in (seasons if isinstance(seasons, list) else ())
+                    if isinstance(season, dict)
+                    and (number := json_optional_int(season, "seasonNumber", minimum=0))
+                    is not None
+                }
+            )
+        ),
+        created_at=json_optional_str(data, "createdAt"),
+    )

@@ -21,6 +21,18 @@ Facts (PROTOCOLS.md §7, ShokoAnime/ShokoServer v5.3.x and master/v6):
   emitters (``file``, ``release``, ``metadata``, …, ``Aggregate/AggregateHub.cs``,
   ``BaseEventEmitter.cs``). Both ignore feed names they do not know, so one URL
   serves both versions.
+- ``GET /api/v3/Action/RemoveMissingFiles/{removeFromMyList:bool?}`` drops the
+  records of files that are no longer on disk. The flag is a **route** segment
+  (``[HttpGet("RemoveMissingFiles/{removeFromMyList:bool?}")]``, default true):
+  a query parameter would be ignored and the files also removed from the user's
+  AniDB MyList (``API/v3/Controllers/ActionController.cs``).
+- ``GET /api/v3/File/PathEndsWith?path=&includeXRefs=true&limit=`` lists the files
+  with a location whose absolute path ends with ``path`` (``/`` and backslash both
+  match the server separator, case-insensitive). ``includeXRefs`` is a bool in
+  v5 and an enum with ``True`` in v6; ``SeriesIDs`` holds the cross references
+  ``[{"SeriesID": {"ID", "AniDB", …}, "EpisodeIDs": [{"ID", "AniDB", …}]}]``,
+  Shoko ids null until created (``FileController.cs``,
+  ``Models/Shoko/FileCrossReference.cs``).
 """
 
 from __future__ import annotations
@@ -31,6 +43,8 @@ import logging
 from typing import Any, Final
 
 import aiohttp
+
+from custom_components.status_tracker.observations import ShokoCrossReference
 
 from .client import (
     DEFAULT_TIMEOUT,
@@ -49,6 +63,8 @@ VERSION_PATH: Final = "/api/v3/Init/Version"
 IMPORT_FOLDER_PATH: Final = "/api/v3/ImportFolder"
 # Shoko v6 (master) name of the same list.
 MANAGED_FOLDER_PATH: Final = "/api/v3/ManagedFolder"
+REMOVE_MISSING_FILES_PATH: Final = "/api/v3/Action/RemoveMissingFiles"
+PATH_ENDS_WITH_PATH: Final = "/api/v3/File/PathEndsWith"
 SIGNALR_HUB_PATH: Final = "/signalr/aggregate"
 # v5 group "shoko" plus the v6 groups whose events parsers/shoko.py reads.
 SIGNALR_FEEDS: Final = ("shoko", "file", "release", "metadata")
@@ -70,6 +86,36 @@ class ShokoVersion:
         """Return the major version number, None if the version has none."""
         head = self.version.strip().lstrip("vV").split(".", 1)[0]
         return int(head) if head.isascii() and head.isdigit() else None
+
+
+@dataclass(frozen=True, slots=True)
+class ShokoFileInfo:
+    """A Shoko file (VideoLocal) and the episodes it is linked to."""
+
+    file_id: int
+    # One entry per linked episode; Shoko ids are None until the series and
+    # episode rows exist (AniDB ids are there from the match on).
+    cross_references: tuple[ShokoCrossReference, ...] = ()
+
+    @property
+    def series_ids(self) -> tuple[int, ...]:
+        """Return the Shoko series ids, sorted, without duplicates."""
+        return _sorted_ids(x.series_id for x in self.cross_references)
+
+    @property
+    def episode_ids(self) -> tuple[int, ...]:
+        """Return the Shoko episode ids, sorted, without duplicates."""
+        return _sorted_ids(x.episode_id for x in self.cross_references)
+
+    @property
+    def anidb_anime_ids(self) -> tuple[int, ...]:
+        """Return the AniDB anime ids, sorted, without duplicates."""
+        return _sorted_ids(x.anidb_anime_id for x in self.cross_references)
+
+    @property
+    def anidb_episode_ids(self) -> tuple[int, ...]:
+        """Return the AniDB episode ids, sorted, without duplicates."""
+        return _sorted_ids(x.anidb_episode_id for x in self.cross_references)
 
 
 class ShokoClient(ServiceClient):
@@ -143,6 +189,43 @@ class ShokoClient(ServiceClient):
                 continue
             folders[parsed[0]] = parsed[1]
         return folders
+
+    async def async_remove_missing_files(
+        self, *, remove_from_my_list: bool = False
+    ) -> None:
+        """Make Shoko forget the files that are no longer on disk.
+
+        ``GET /api/v3/Action/RemoveMissingFiles/false``: the server removes the
+        file records (and series left without files) in the background and
+        answers 200 at once. The user's AniDB MyList is left alone unless
+        `remove_from_my_list` is set (the server's own default would remove).
+        """
+        flag = "true" if remove_from_my_list else "false"
+        await self._async_request("GET", f"{REMOVE_MISSING_FILES_PATH}/{flag}")
+
+    async def async_get_file_by_path_suffix(self, path: str) -> ShokoFileInfo | None:
+        """Return the file whose location ends with `path`, None if Shoko has none.
+
+        ``GET /api/v3/File/PathEndsWith?path=&includeXRefs=true&limit=1``. Pass a
+        suffix both sides agree on (the path below the import folder, or at
+        least ``Show/Season 01/file.mkv``): Shoko compares it with the absolute
+        path as Shoko sees it. Raise ValueError for a blank path.
+        """
+        if not path.strip():
+            raise ValueError("path must not be blank")
+        data = await self._async_get_json(
+            PATH_ENDS_WITH_PATH,
+            params={"path": path.strip(), "includeXRefs": "true", "limit": "1"},
+        )
+        if not isinstance(data, list):
+            raise UnexpectedResponse(
+                self._describe("GET", PATH_ENDS_WITH_PATH, "did not answer a list")
+            )
+        for element in data:
+            if (info := _parse_file(element)) is not None:
+                return info
+            _LOGGER.debug("Skipping a Shoko file without an id")
+        return None
 
     async def async_validate(self) -> ShokoVersion:
         """Check that the server answers and accepts the key; return its version.
@@ -246,3 +329,48 @@ def _parse_folder(folder: Any) -> tuple[int, str] | None:
     if folder_id is None or path is None:
         return None
     return folder_id, path
+
+
+def _sorted_ids(values: Any) -> tuple[int, ...]:
+    """Return the non-None ids of an iterable, sorted and unique."""
+    return tuple(sorted({value for value in values if value is not None}))
+
+
+def _parse_file(data: Any) -> ShokoFileInfo | None:
+    """Return one v3 File with its cross references, None without an id.
+
+    Malformed cross references are skipped; an entry without episode list still
+    records its series.
+    """
+    if not isinstance(data, dict) or (file_id := json_optional_int(data, "ID")) is None:
+        return None
+    xrefs: list[ShokoCrossReference] = []
+    raw = data.get("SeriesIDs")
+    for entry in raw if isinstance(raw, list) else ():
+        if not isinstance(entry, dict):
+            _LOGGER.debug(
+                "Skipping a malformed Shoko cross reference of file %s", file_id
+            )
+            continue
+        series = entry.get("SeriesID")
+        series = series if isinstance(series, dict) else {}
+        series_id = json_optional_int(series, "ID")
+        anime_id = json_optional_int(series, "AniDB")
+        episodes = entry.get("EpisodeIDs")
+        linked = [
+            episode
+            for episode in (episodes if isinstance(episodes, list) else ())
+            if isinstance(episode, dict)
+        ]
+        if not linked:
+            xrefs.append(ShokoCrossReference(None, None, series_id, anime_id))
+        xrefs.extend(
+            ShokoCrossReference(
+                episode_id=json_optional_int(episode, "ID"),
+                anidb_episode_id=json_optional_int(episode, "AniDB"),
+                series_id=series_id,
+                anidb_anime_id=anime_id,
+            )
+            for episode in linked
+        )
+    return ShokoFileInfo(file_id=file_id, cross_references=tuple(xrefs))
