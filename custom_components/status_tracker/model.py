@@ -71,6 +71,8 @@ class TimelineKind(StrEnum):
     MATCHED = "matched"
     NOT_MATCHED = "not_matched"
     AVAILABLE = "available"
+    DELETED = "deleted"
+    FILE_DELETED = "file_deleted"
 
 
 # Download state recorded when the client no longer lists the torrent.

@@ -12,9 +12,10 @@ This module has no Home Assistant imports.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from .deletion import ServiceResult
 from .observations import (
     ArrFileDeleted,
     ArrGrab,
@@ -23,6 +24,7 @@ from .observations import (
     ArrMediaAdded,
     ArrMediaDeleted,
     Ignored,
+    JellyfinEvent,
     JellyfinItem,
     Observation,
     SeerrNotification,
@@ -43,6 +45,7 @@ from .tracking.core import (
     _Touched,
     new_request_id,
 )
+from .tracking.deletions import DeletionRules
 from .tracking.downloads import DownloadRules
 from .tracking.jellyfin import JellyfinRules
 from .tracking.seerr import SeerrRules
@@ -62,7 +65,9 @@ __all__ = [
 ]
 
 
-class Tracker(SeerrRules, ArrRules, DownloadRules, JellyfinRules, ShokoRules):
+class Tracker(
+    SeerrRules, ArrRules, DownloadRules, JellyfinRules, ShokoRules, DeletionRules
+):
     """All requests of one hub, their indexes and the orphan buffer."""
 
     def __init__(
@@ -118,6 +123,8 @@ class Tracker(SeerrRules, ArrRules, DownloadRules, JellyfinRules, ShokoRules):
                 orphan = not self._apply_media_added(observation, when, touched)
             case ArrImportBlocked():
                 orphan = not self._apply_import_blocked(observation, when, touched)
+            case JellyfinItem(event=JellyfinEvent.ITEM_DELETED):
+                self._apply_jellyfin_deleted(observation, when, touched)
             case JellyfinItem():
                 orphan = not self._apply_jellyfin(observation, when, touched)
             case SeriesEpisodes():
@@ -126,8 +133,12 @@ class Tracker(SeerrRules, ArrRules, DownloadRules, JellyfinRules, ShokoRules):
                 persist = self._apply_torrents(observation, when, touched)
             case ShokoFile():
                 orphan = not self._apply_shoko_file(observation, when, touched)
-            case ArrMediaDeleted() | ArrFileDeleted() | ShokoMetadata() | Ignored():
-                # Deletions are handled by the deletion feature; Ignored carries nothing.
+            case ArrMediaDeleted():
+                self._apply_media_deleted(observation, when, touched)
+            case ArrFileDeleted():
+                self._apply_file_deleted(observation, when, touched)
+            case ShokoMetadata() | Ignored():
+                # Metadata updates say nothing about a request's files.
                 pass
         update = self._settle(touched, now, persist=persist)
         if orphan and keep_orphan:
@@ -135,6 +146,26 @@ class Tracker(SeerrRules, ArrRules, DownloadRules, JellyfinRules, ShokoRules):
             update.orphaned = True
             update.persist = True
         return update
+
+    def delete_request(
+        self,
+        request_id: str,
+        *,
+        user: str | None,
+        delete_files: bool,
+        results: Iterable[ServiceResult],
+    ) -> TrackerUpdate:
+        """Record that a user deleted a request everywhere (the delete action)."""
+        self.mark_deleted(
+            request_id,
+            source="user",
+            user=user,
+            delete_files=delete_files,
+            results=results,
+        )
+        touched = _Touched()
+        touched.add(self._requests[request_id])
+        return self._settle(touched, self._now())
 
     def refresh(self) -> TrackerUpdate:
         """Re-derive listed requests (air dates pass) and expire old orphans.

@@ -280,7 +280,7 @@ def test_unknown_stored_observation_is_skipped() -> None:
         }
     )
     assert tracker.orphans == []
-    assert tracker.to_dict() == {"requests": [], "orphans": []}
+    assert tracker.to_dict() == {"requests": [], "orphans": [], "deletion_log": []}
 
 
 def test_orphans_survive_a_restart_and_still_replay() -> None:
@@ -396,33 +396,6 @@ def test_request_from_minimal_dict() -> None:
     assert not request.episodes["S01E02"].known_to_arr
     assert request.downloads == {}
     assert Download.from_dict({}) == Download()
-
-
-# --------------------------------------------------------------- deletions
-
-
-DELETIONS = [
-    ("sonarr", "sonarr/series_delete.json"),
-    ("sonarr", "sonarr/episode_file_delete.json"),
-    ("radarr", "radarr/movie_delete.json"),
-    ("radarr", "radarr/movie_file_delete.json"),
-    ("jellyfin", "jellyfin/item_deleted.json"),
-]
-
-
-@pytest.mark.parametrize(("service", "name"), DELETIONS)
-@pytest.mark.parametrize("finished", [True, False], ids=["finished", "active"])
-def test_deletions_change_nothing_yet(service: str, name: str, finished: bool) -> None:
-    """Deletions are left to the deletion feature: nothing changes for now."""
-    harness = Harness()
-    harness.play(movie_flow() if finished else movie_flow()[:4])
-    harness.play(tv_flow() if finished else tv_flow()[:4])
-    before = harness.tracker.to_dict()
-
-    update = harness.post(service, load_fixture(name))
-
-    assert not update
-    assert harness.tracker.to_dict() == before
 
 
 # ----------------------------------------------------------------- history

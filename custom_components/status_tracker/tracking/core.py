@@ -21,6 +21,7 @@ from custom_components.status_tracker.correlation import (
     normalize_path,
     observation_keys,
 )
+from custom_components.status_tracker.deletion import DeletionLogEntry
 from custom_components.status_tracker.lifecycle import (
     derive_state,
     in_requested_seasons,
@@ -85,6 +86,9 @@ class TrackerUpdate:
     changed: list[str] = field(default_factory=list)
     stage_changes: list[StageChange] = field(default_factory=list)
     problem_changes: list[ProblemChange] = field(default_factory=list)
+    # Requests deleted (or whose files went) by this update, for the log and
+    # the entities.
+    deleted: list[str] = field(default_factory=list)
     orphaned: bool = False
     # False when only live download figures (progress, speed, ETA) changed:
     # the next poll brings them back, so they are not worth a write.
@@ -100,6 +104,7 @@ class TrackerUpdate:
         self.changed.extend(i for i in other.changed if i not in self.changed)
         self.stage_changes.extend(other.stage_changes)
         self.problem_changes.extend(other.problem_changes)
+        self.deleted.extend(i for i in other.deleted if i not in self.deleted)
         self.orphaned = self.orphaned or other.orphaned
         self.persist = self.persist or other.persist
 
@@ -164,6 +169,9 @@ class TrackerCore(ABC):
         self._orphans: list[Orphan] = []
         # Problems raised or cleared since the last update was reported.
         self._problem_changes: list[ProblemChange] = []
+        self._deletion_log: list[DeletionLogEntry] = []
+        # Requests deleted since the last update was reported.
+        self._deleted: list[str] = []
 
     # ------------------------------------------------------------------ access
 
@@ -242,6 +250,9 @@ class TrackerCore(ABC):
             self._requests[request.id] = request
             self._index.update(request)
             self._track_finished(request)
+        self._deletion_log = [
+            DeletionLogEntry.from_dict(item) for item in data.get("deletion_log", ())
+        ]
         self._orphans = []
         for item in data.get("orphans", ()):
             observation = observation_from_dict(item["observation"])
@@ -259,6 +270,7 @@ class TrackerCore(ABC):
         return {
             "requests": [request.to_dict() for request in self._requests.values()],
             "orphans": [orphan.to_dict() for orphan in self._orphans],
+            "deletion_log": [entry.to_dict() for entry in self._deletion_log],
         }
 
     def prune(self, history_size: int) -> list[str]:
@@ -468,6 +480,11 @@ class TrackerCore(ABC):
             update.changed.append(request_id)
         update.persist = persist and bool(update.changed)
         update.problem_changes, self._problem_changes = self._problem_changes, []
+        update.deleted, self._deleted = self._deleted, []
+        for request_id in update.deleted:
+            # A deleted request's entity goes at once, not after the retention.
+            if self._requests[request_id].state == Outcome.DELETED:
+                self._recent.pop(request_id, None)
         if new_keys:
             update.extend(self._replay_orphans(new_keys))
         return update

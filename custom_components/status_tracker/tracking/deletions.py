@@ -1,0 +1,280 @@
+"""Deletions: by the delete action, or noticed in Sonarr, Radarr or Jellyfin.
+
+Deletion events match finished requests too (lifecycle events do not): a show
+deleted in Sonarr a month after it became available is marked deleted. A whole
+series/movie gone makes the request `deleted`; a single episode file gone makes
+that episode missing again (its import and availability are forgotten), so the
+show goes back to waiting for it. Upgrades replace files and are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Final
+
+from custom_components.status_tracker.correlation import (
+    IndexKey,
+    external_id_keys,
+    file_name,
+    media_keys,
+)
+from custom_components.status_tracker.deletion import (
+    DELETION_LOG_SIZE,
+    DeletionLogEntry,
+    ServiceResult,
+)
+from custom_components.status_tracker.model import (
+    Episode,
+    Outcome,
+    Request,
+    TimelineKind,
+    Unit,
+)
+from custom_components.status_tracker.observations import (
+    ArrFileDeleted,
+    ArrMediaDeleted,
+    JellyfinItem,
+    MediaType,
+    episode_key,
+)
+
+from .core import TrackerCore, _Touched
+
+# Sonarr/Radarr delete reasons that mean the file was replaced, not lost.
+_REPLACED_REASONS: Final = frozenset({"upgrade"})
+
+
+class DeletionRules(TrackerCore):
+    """How deletions change requests, and the deletion log."""
+
+    @property
+    def deletion_log(self) -> list[DeletionLogEntry]:
+        """Return the logged deletions, oldest first."""
+        return self._deletion_log
+
+    def mark_deleted(
+        self,
+        request_id: str,
+        *,
+        source: str,
+        user: str | None = None,
+        delete_files: bool | None = None,
+        results: Iterable[ServiceResult] = (),
+    ) -> None:
+        """Give a request the outcome `deleted` and log who did it.
+
+        The caller settles the request (the delete action goes through
+        `delete_request` of the Tracker facade).
+        """
+        request = self._requests[request_id]
+        at = self._now().isoformat()
+        request.deleted_at = request.deleted_at or at
+        self._log_deletion(
+            request,
+            source=source,
+            user=user,
+            at=at,
+            delete_files=delete_files,
+            results=tuple(results),
+        )
+
+    def _log_deletion(
+        self,
+        request: Request,
+        *,
+        source: str,
+        at: str,
+        user: str | None = None,
+        delete_files: bool | None = None,
+        episodes: tuple[str, ...] = (),
+        results: tuple[ServiceResult, ...] = (),
+    ) -> None:
+        self._deletion_log.append(
+            DeletionLogEntry(
+                at=at,
+                request_id=request.id,
+                title=request.title,
+                media_type=str(request.media_type),
+                source=source,
+                user=user,
+                delete_files=delete_files,
+                episodes=episodes,
+                results=results,
+            )
+        )
+        del self._deletion_log[:-DELETION_LOG_SIZE]
+        self._deleted.append(request.id)
+
+    # ------------------------------------------------------------- *arr events
+
+    def _apply_media_deleted(
+        self, obs: ArrMediaDeleted, when: datetime, touched: _Touched
+    ) -> None:
+        """A series or movie was deleted in Sonarr/Radarr: its requests are gone."""
+        keys = media_keys(obs.media, obs.instance_id)
+        for request in self._deletable(keys, obs.media.media_type):
+            if request.arr_instance not in (None, obs.instance_id):
+                continue
+            self._delete_whole(
+                request,
+                key=f"{obs.service}:{obs.instance_id}:deleted:{obs.media.arr_id}",
+                source=str(obs.service),
+                detail="with files" if obs.files_deleted else "files kept",
+                when=when,
+                touched=touched,
+            )
+
+    def _apply_file_deleted(
+        self, obs: ArrFileDeleted, when: datetime, touched: _Touched
+    ) -> None:
+        """A movie/episode file was deleted: movie gone, or episodes missing."""
+        if obs.reason in _REPLACED_REASONS:
+            return
+        keys = media_keys(obs.media, obs.instance_id)
+        ident = obs.file_id if obs.file_id is not None else obs.path
+        key = f"{obs.service}:{obs.instance_id}:file_deleted:{ident}"
+        for request in self._deletable(keys, obs.media.media_type):
+            if request.media_type is MediaType.MOVIE:
+                self._delete_whole(
+                    request,
+                    key=key,
+                    source=str(obs.service),
+                    detail=obs.path and file_name(obs.path),
+                    when=when,
+                    touched=touched,
+                )
+                continue
+            episodes = [
+                episode
+                for ref in obs.episodes
+                if (episode := request.episodes.get(ref.key)) is not None
+            ]
+            self._episodes_missing(
+                request,
+                episodes,
+                key=key,
+                source=str(obs.service),
+                when=when,
+                touched=touched,
+            )
+
+    # --------------------------------------------------------- jellyfin events
+
+    def _apply_jellyfin_deleted(
+        self, obs: JellyfinItem, when: datetime, touched: _Touched
+    ) -> None:
+        """An item was removed from Jellyfin's library."""
+        key = f"jellyfin:deleted:{obs.item_id}"
+        if obs.item_type == "Episode":
+            for request in self._deletable([("jellyfin", obs.item_id)], MediaType.TV):
+                episodes = [
+                    e for e in request.episodes.values() if e.jellyfin_id == obs.item_id
+                ]
+                self._episodes_missing(
+                    request,
+                    episodes,
+                    key=key,
+                    source="jellyfin",
+                    when=when,
+                    touched=touched,
+                )
+            return
+        if obs.item_type not in ("Movie", "Series"):
+            return
+        media_type = MediaType.MOVIE if obs.item_type == "Movie" else MediaType.TV
+        keys = [
+            ("jellyfin", obs.item_id),
+            *external_id_keys(media_type, obs.provider_ids),
+        ]
+        for request in self._deletable(keys, media_type):
+            self._delete_whole(
+                request,
+                key=key,
+                source="jellyfin",
+                detail=obs.name,
+                when=when,
+                touched=touched,
+            )
+
+    # ----------------------------------------------------------------- helpers
+
+    def _deletable(self, keys: list[IndexKey], media_type: MediaType) -> list[Request]:
+        """Return the requests a deletion is about: finished ones too."""
+        return sorted(
+            (
+                request
+                for request in self._lookup(keys)
+                if request.media_type is media_type and request.state != Outcome.DELETED
+            ),
+            key=lambda r: (r.created_at, r.id),
+        )
+
+    def _delete_whole(
+        self,
+        request: Request,
+        *,
+        key: str,
+        source: str,
+        detail: str | None,
+        when: datetime,
+        touched: _Touched,
+    ) -> None:
+        at = when.isoformat()
+        if not self._record(
+            request,
+            key=key,
+            kind=TimelineKind.DELETED,
+            source=source,
+            at=at,
+            detail=detail,
+        ):
+            return
+        request.deleted_at = request.deleted_at or at
+        self._log_deletion(request, source=source, at=at)
+        touched.add(request)
+
+    def _episodes_missing(
+        self,
+        request: Request,
+        episodes: list[Episode],
+        *,
+        key: str,
+        source: str,
+        when: datetime,
+        touched: _Touched,
+    ) -> None:
+        if not episodes:
+            return
+        at = when.isoformat()
+        labels = tuple(episode_key(e.season, e.number) for e in episodes)
+        if not self._record(
+            request,
+            key=key,
+            kind=TimelineKind.FILE_DELETED,
+            source=source,
+            at=at,
+            detail=", ".join(labels),
+        ):
+            return
+        for episode in episodes:
+            _forget_file(episode)
+        self._log_deletion(request, source=source, at=at, episodes=labels)
+        touched.add(request)
+
+
+def _forget_file(unit: Unit) -> None:
+    """Forget a movie/episode's finished download cycle: it is wanted again.
+
+    Sonarr searches for a missing episode again, so the old grab no longer
+    counts either.
+    """
+    unit.grabbed_at = None
+    unit.download_ids.clear()
+    unit.imported_at = None
+    unit.files.clear()
+    unit.matched_at = None
+    unit.shoko_file_ids.clear()
+    unit.shoko_not_matched_at = None
+    unit.available_at = None
+    unit.jellyfin_id = None
