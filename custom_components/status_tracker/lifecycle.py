@@ -140,6 +140,9 @@ def derive_state(
     """
     if request.deleted_at:
         return Outcome.DELETED
+    if request.from_library:
+        # Found in Jellyfin by the library sync: there by definition.
+        return Stage.AVAILABLE
     if not request.has_progress_evidence:
         # A decline or a failed hand-over to the *arr ends the request unless
         # something was grabbed for it anyway.

@@ -73,6 +73,7 @@ class TimelineKind(StrEnum):
     AVAILABLE = "available"
     DELETED = "deleted"
     FILE_DELETED = "file_deleted"
+    IN_LIBRARY = "in_library"
 
 
 # Download state recorded when the client no longer lists the torrent.
@@ -295,6 +296,8 @@ class Request:
     seasons: list[int] = field(default_factory=list)
     is_4k: bool = False
     is_anime: bool = False
+    # Added by the library sync for media already in Jellyfin (store only).
+    from_library: bool = False
     # Request-level evidence.
     requested_at: str | None = None
     approved_at: str | None = None
@@ -332,8 +335,10 @@ class Request:
 
     @property
     def origin(self) -> str:
-        """Return where the request came from: "seerr" or "arr" (added directly)."""
-        return "seerr" if self.seerr_request_id is not None else "arr"
+        """Return where the request came from: "seerr", "arr" or "library"."""
+        if self.seerr_request_id is not None:
+            return "seerr"
+        return "library" if self.from_library else "arr"
 
     @property
     def has_progress_evidence(self) -> bool:
@@ -364,6 +369,7 @@ class Request:
             "seasons": list(self.seasons),
             "is_4k": self.is_4k,
             "is_anime": self.is_anime,
+            "from_library": self.from_library,
             "requested_at": self.requested_at,
             "approved_at": self.approved_at,
             "searching_at": self.searching_at,
@@ -410,6 +416,7 @@ class Request:
             seasons=list(data.get("seasons", ())),
             is_4k=data.get("is_4k", False),
             is_anime=data.get("is_anime", False),
+            from_library=data.get("from_library", False),
             requested_at=data.get("requested_at"),
             approved_at=data.get("approved_at"),
             searching_at=data.get("searching_at"),

@@ -48,6 +48,7 @@ from .tracking.core import (
 from .tracking.deletions import DeletionRules
 from .tracking.downloads import DownloadRules
 from .tracking.jellyfin import JellyfinRules
+from .tracking.library import LibraryRules, SyncResult
 from .tracking.seerr import SeerrRules
 from .tracking.shoko import ShokoRules
 
@@ -58,6 +59,7 @@ __all__ = [
     "Orphan",
     "ProblemChange",
     "StageChange",
+    "SyncResult",
     "Tracker",
     "TrackerUpdate",
     "_Touched",
@@ -66,7 +68,13 @@ __all__ = [
 
 
 class Tracker(
-    SeerrRules, ArrRules, DownloadRules, JellyfinRules, ShokoRules, DeletionRules
+    SeerrRules,
+    ArrRules,
+    DownloadRules,
+    JellyfinRules,
+    ShokoRules,
+    DeletionRules,
+    LibraryRules,
 ):
     """All requests of one hub, their indexes and the orphan buffer."""
 

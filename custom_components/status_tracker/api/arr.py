@@ -182,6 +182,15 @@ class SonarrClient(ArrClient):
             _LOGGER.debug("Skipping malformed Sonarr series for TVDB id %s", tvdb_id)
         return None
 
+    async def async_get_all_series(self) -> list[ArrSeries]:
+        """Return every library series (``GET /api/v3/series``, one call).
+
+        Sonarr has no paging here; the answer is one entry per series, small
+        even for large libraries. Malformed entries are skipped.
+        """
+        data = await self._async_get_list("/api/v3/series", {}, "series")
+        return [series for element in data if (series := _parse_series(element))]
+
     async def async_delete_series(self, series_id: int, *, delete_files: bool) -> None:
         """Delete a series (``DELETE /api/v3/series/{id}``), with its files or not.
 
@@ -229,6 +238,11 @@ class RadarrClient(ArrClient):
                 return movie
             _LOGGER.debug("Skipping malformed Radarr movie for TMDB id %s", tmdb_id)
         return None
+
+    async def async_get_all_movies(self) -> list[ArrMovie]:
+        """Return every library movie (``GET /api/v3/movie``, one call)."""
+        data = await self._async_get_list("/api/v3/movie", {}, "movies")
+        return [movie for element in data if (movie := _parse_movie(element))]
 
     async def async_delete_movie(self, movie_id: int, *, delete_files: bool) -> None:
         """Delete a movie (``DELETE /api/v3/movie/{id}``), with its files or not.

@@ -515,7 +515,9 @@ class TrackerCore(ABC):
             self._recent.pop(request.id, None)
         else:
             self._active.discard(request.id)
-            self._recent[request.id] = request.finished_at
+            if not request.from_library:
+                # Library media gets no entity: it is history, not news.
+                self._recent[request.id] = request.finished_at
 
     # ---------------------------------------------------------------- orphans
 
