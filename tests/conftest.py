@@ -140,9 +140,14 @@ def mock_config_entry(services: tuple[str, ...]) -> MockConfigEntry:
 
 
 def mock_health(aioclient_mock: AiohttpClientMocker) -> None:
-    """Answer the periodic health checks of every service."""
+    """Answer the periodic health checks of every service.
+
+    Also the lookups every new Seerr request makes: the *arr does not have
+    the media yet (tests of already-present media answer otherwise).
+    """
     for service, (path, answer) in HEALTH_ANSWERS.items():
         aioclient_mock.get(f"{URLS[service]}{path}", json=answer)
+    mock_media_not_in_arr(aioclient_mock)
 
 
 def mock_recent_items(
@@ -156,6 +161,12 @@ def mock_recent_items(
         f"{URLS['jellyfin']}/Items?SortBy=DateCreated",
         json=answer or {"Items": [], "TotalRecordCount": 0, "StartIndex": 0},
     )
+
+
+def mock_media_not_in_arr(aioclient_mock: AiohttpClientMocker) -> None:
+    """Answer the lookups of a new request: the *arr does not have the media yet."""
+    aioclient_mock.get(f"{URLS['radarr']}/api/v3/movie?tmdbId", json=[])
+    aioclient_mock.get(f"{URLS['sonarr']}/api/v3/series?tvdbId", json=[])
 
 
 @pytest.fixture

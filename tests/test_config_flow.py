@@ -39,6 +39,7 @@ from custom_components.status_tracker.const import (
     CONF_HISTORY_SIZE,
     CONF_HUB_NAME,
     CONF_PASSWORD,
+    CONF_PROPAGATE_DELETIONS,
     CONF_RETENTION_DAYS,
     CONF_SERVER_ID,
     CONF_SLOW_POLL_SECONDS,
@@ -58,6 +59,7 @@ from custom_components.status_tracker.const import (
     DEFAULT_FAST_POLL_SECONDS,
     DEFAULT_HISTORY_SIZE,
     DEFAULT_HUB_NAME,
+    DEFAULT_PROPAGATE_DELETIONS,
     DEFAULT_RETENTION_DAYS,
     DEFAULT_SLOW_POLL_SECONDS,
     DEFAULT_STALL_APPROVED_HOURS,
@@ -165,6 +167,7 @@ DEFAULT_OPTIONS_FORM: dict[str, dict[str, Any]] = {
         CONF_HISTORY_SIZE: DEFAULT_HISTORY_SIZE,
     },
     "webhooks": {CONF_WEBHOOK_LOCAL_ONLY: DEFAULT_WEBHOOK_LOCAL_ONLY},
+    "deletions": {CONF_PROPAGATE_DELETIONS: DEFAULT_PROPAGATE_DELETIONS},
     "polling": {
         CONF_FAST_POLL_SECONDS: DEFAULT_FAST_POLL_SECONDS,
         CONF_SLOW_POLL_SECONDS: DEFAULT_SLOW_POLL_SECONDS,
@@ -611,6 +614,7 @@ async def test_options_form(hass: HomeAssistant, hub: MockConfigEntry) -> None:
     assert {str(key): value.options for key, value in sections.items()} == {
         "history": {"collapsed": False},
         "webhooks": {"collapsed": False},
+        "deletions": {"collapsed": True},
         "polling": {"collapsed": True},
         "stalled": {"collapsed": True},
         "anime": {"collapsed": True},
@@ -675,6 +679,7 @@ async def test_options_saved_flat(hass: HomeAssistant, hub: MockConfigEntry) -> 
         {
             "history": {CONF_RETENTION_DAYS: 14.0, CONF_HISTORY_SIZE: 2000.0},
             "webhooks": {CONF_WEBHOOK_LOCAL_ONLY: True},
+            "deletions": {CONF_PROPAGATE_DELETIONS: True},
             "polling": {CONF_FAST_POLL_SECONDS: 10.0, CONF_SLOW_POLL_SECONDS: 120.0},
             "stalled": {
                 CONF_STALL_APPROVED_HOURS: 4.0,
@@ -695,6 +700,7 @@ async def test_options_saved_flat(hass: HomeAssistant, hub: MockConfigEntry) -> 
         CONF_RETENTION_DAYS: 14,
         CONF_HISTORY_SIZE: 2000,
         CONF_WEBHOOK_LOCAL_ONLY: True,
+        CONF_PROPAGATE_DELETIONS: True,
         CONF_FAST_POLL_SECONDS: 10,
         CONF_SLOW_POLL_SECONDS: 120,
         CONF_STALL_APPROVED_HOURS: 4,
@@ -707,7 +713,12 @@ async def test_options_saved_flat(hass: HomeAssistant, hub: MockConfigEntry) -> 
         CONF_ANIME_PATHS: "/data/media/anime,/mnt/anime",
         "kept_option": "x",
     }
-    not_numbers = {CONF_WEBHOOK_LOCAL_ONLY, CONF_ANIME_TAGS, CONF_ANIME_PATHS}
+    not_numbers = {
+        CONF_WEBHOOK_LOCAL_ONLY,
+        CONF_PROPAGATE_DELETIONS,
+        CONF_ANIME_TAGS,
+        CONF_ANIME_PATHS,
+    }
     numbers = {
         key: type(value)
         for key, value in hub.options.items()

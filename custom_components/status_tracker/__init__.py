@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .hub import StatusTrackerConfigEntry, StatusTrackerHub
+from .services import async_setup_services
 from .store import RequestStore
 from .webhook import async_register_webhooks
 
@@ -20,7 +21,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration (actions are registered here by later features)."""
+    """Register the actions: they exist even while no hub is loaded."""
+    async_setup_services(hass)
     return True
 
 

@@ -63,6 +63,7 @@ from .const import (
     CONF_HISTORY_SIZE,
     CONF_HUB_NAME,
     CONF_PASSWORD,
+    CONF_PROPAGATE_DELETIONS,
     CONF_RETENTION_DAYS,
     CONF_SERVER_ID,
     CONF_SLOW_POLL_SECONDS,
@@ -111,6 +112,9 @@ OPTION_SECTIONS: Final[dict[str, dict[vol.Marker, Any]]] = {
     "webhooks": {
         vol.Required(CONF_WEBHOOK_LOCAL_ONLY): BooleanSelector(),
     },
+    "deletions": {
+        vol.Required(CONF_PROPAGATE_DELETIONS): BooleanSelector(),
+    },
     "polling": {
         vol.Required(CONF_FAST_POLL_SECONDS): _int_number(2, 300),
         vol.Required(CONF_SLOW_POLL_SECONDS): _int_number(10, 3600),
@@ -131,7 +135,7 @@ OPTIONS_SCHEMA: Final = vol.Schema(
     {
         vol.Required(name): section(
             vol.Schema(fields),
-            {"collapsed": name in ("polling", "stalled", "anime")},
+            {"collapsed": name in ("polling", "stalled", "anime", "deletions")},
         )
         for name, fields in OPTION_SECTIONS.items()
     }

@@ -14,6 +14,7 @@ CONF_HUB_NAME: Final = "name"
 CONF_RETENTION_DAYS: Final = "retention_days"
 CONF_HISTORY_SIZE: Final = "history_size"
 CONF_WEBHOOK_LOCAL_ONLY: Final = "webhook_local_only"
+CONF_PROPAGATE_DELETIONS: Final = "propagate_deletions"
 CONF_FAST_POLL_SECONDS: Final = "fast_poll_seconds"
 CONF_SLOW_POLL_SECONDS: Final = "slow_poll_seconds"
 CONF_STALL_APPROVED_HOURS: Final = "stall_approved_hours"
@@ -28,6 +29,8 @@ DEFAULT_HUB_NAME: Final = "Media stack"
 DEFAULT_RETENTION_DAYS: Final = 7
 DEFAULT_HISTORY_SIZE: Final = 5000
 DEFAULT_WEBHOOK_LOCAL_ONLY: Final = False
+# Deletions noticed in one service stay there unless the user opts in.
+DEFAULT_PROPAGATE_DELETIONS: Final = False
 # qBittorrent is polled fast only while a tracked torrent downloads.
 DEFAULT_FAST_POLL_SECONDS: Final = 5
 DEFAULT_SLOW_POLL_SECONDS: Final = 60

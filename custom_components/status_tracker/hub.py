@@ -22,6 +22,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
+from .actions import HubActions
 from .api import (
     Banned,
     InvalidAuth,
@@ -45,7 +46,7 @@ from .const import (
     ServiceType,
 )
 from .coordinator import QBittorrentCoordinator, ServiceCoordinator
-from .model import Request
+from .model import Outcome, Request
 from .observations import JellyfinItem, Observation, SeriesEpisodes, ShokoFile
 from .options import HubOptions
 from .parsers import InvalidPayload
@@ -163,6 +164,7 @@ class StatusTrackerHub:
         self._series_ids: OrderedDict[str, dict[str, str]] = OrderedDict()
         self._episode_lists_in_flight: set[str] = set()
         self._checking_availability = False
+        self.actions = HubActions(self)
 
     def _instances_of(self, service: ServiceType) -> list[ServiceInstance]:
         return [i for i in self.instances.values() if i.service is service]
@@ -260,6 +262,8 @@ class StatusTrackerHub:
         update = self.tracker.apply(observation, keep_orphan=keep_orphan)
         self.publish(update)
         self._schedule_episode_lists(update.changed)
+        if update.created:
+            self.actions.schedule_presence_checks(update.created)
 
     @callback
     def record_webhook(self, instance: ServiceInstance) -> None:
@@ -286,6 +290,18 @@ class StatusTrackerHub:
             async_dispatcher_send(
                 self.hass, signal_problem(entry_id), update.problem_changes
             )
+        if update.deleted:
+            # A deleted request's entity goes at once.
+            gone = [
+                request_id
+                for request_id in update.deleted
+                if (request := self.tracker.get(request_id)) is not None
+                and request.state == Outcome.DELETED
+            ]
+            if gone:
+                async_dispatcher_send(self.hass, signal_removed(entry_id), gone)
+            if self.options.propagate_deletions:
+                self.actions.schedule_propagation(update.deleted)
 
     def jellyfin_link(self, request: Request) -> str | None:
         """Return the "watch in Jellyfin" address of an available request."""

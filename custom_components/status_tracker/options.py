@@ -12,6 +12,7 @@ from .const import (
     CONF_ANIME_TAGS,
     CONF_FAST_POLL_SECONDS,
     CONF_HISTORY_SIZE,
+    CONF_PROPAGATE_DELETIONS,
     CONF_RETENTION_DAYS,
     CONF_SLOW_POLL_SECONDS,
     CONF_STALL_APPROVED_HOURS,
@@ -24,6 +25,7 @@ from .const import (
     DEFAULT_ANIME_TAGS,
     DEFAULT_FAST_POLL_SECONDS,
     DEFAULT_HISTORY_SIZE,
+    DEFAULT_PROPAGATE_DELETIONS,
     DEFAULT_RETENTION_DAYS,
     DEFAULT_SLOW_POLL_SECONDS,
     DEFAULT_STALL_APPROVED_HOURS,
@@ -49,6 +51,7 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = {
     CONF_STALL_MATCHING_MINUTES: DEFAULT_STALL_MATCHING_MINUTES,
     CONF_ANIME_TAGS: DEFAULT_ANIME_TAGS,
     CONF_ANIME_PATHS: DEFAULT_ANIME_PATHS,
+    CONF_PROPAGATE_DELETIONS: DEFAULT_PROPAGATE_DELETIONS,
 }
 
 
@@ -64,6 +67,8 @@ class HubOptions:
     # Stage -> how long without progress before the request is stalled.
     stall_thresholds: dict[str, timedelta]
     anime_rules: AnimeRules
+    # Delete everywhere what was deleted in Sonarr, Radarr or Jellyfin.
+    propagate_deletions: bool
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> HubOptions:
@@ -92,6 +97,7 @@ class HubOptions:
                 tags=frozenset(_split(values[CONF_ANIME_TAGS], casefold=True)),
                 path_prefixes=tuple(_split(values[CONF_ANIME_PATHS])),
             ),
+            propagate_deletions=bool(values[CONF_PROPAGATE_DELETIONS]),
         )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from .deletion import ServiceResult
+from .model import ProblemKind
 from .observations import (
     ArrFileDeleted,
     ArrGrab,
@@ -162,11 +163,12 @@ class Tracker(
         user: str | None,
         delete_files: bool,
         results: Iterable[ServiceResult],
+        source: str = "user",
     ) -> TrackerUpdate:
-        """Record that a user deleted a request everywhere (the delete action)."""
+        """Record a deletion everywhere: by a user, or one propagated from `source`."""
         self.mark_deleted(
             request_id,
-            source="user",
+            source=source,
             user=user,
             delete_files=delete_files,
             results=results,
@@ -174,6 +176,17 @@ class Tracker(
         touched = _Touched()
         touched.add(self._requests[request_id])
         return self._settle(touched, self._now())
+
+    def clear_problems(self, request_id: str) -> tuple[list[str], TrackerUpdate]:
+        """Clear every problem of a request (retry); return their kinds."""
+        request = self._requests[request_id]
+        cleared = list(request.problems)
+        for kind in cleared:
+            self._clear_problem(request, ProblemKind(kind))
+        touched = _Touched()
+        if cleared:
+            touched.add(request)
+        return cleared, self._settle(touched, self._now())
 
     def refresh(self) -> TrackerUpdate:
         """Re-derive listed requests (air dates pass) and expire old orphans.

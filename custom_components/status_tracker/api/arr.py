@@ -155,6 +155,17 @@ class SonarrClient(ArrClient):
         One ``GET /api/v3/episode?seriesId=`` request; an episode counts when its
         ``hasFile`` is true. Malformed elements are skipped.
         """
+        _, present = await self.async_get_episodes_and_files(series_id)
+        return present
+
+    async def async_get_episodes_and_files(
+        self, series_id: int
+    ) -> tuple[list[EpisodeRef], set[tuple[int, int]]]:
+        """Return a series' episodes and (season, episode) of those with a file.
+
+        One ``GET /api/v3/episode?seriesId=`` request for both answers.
+        """
+        episodes: list[EpisodeRef] = []
         present: set[tuple[int, int]] = set()
         for element in await self._async_get_episode_resources(series_id):
             episode = _parse_episode(element)
@@ -163,9 +174,10 @@ class SonarrClient(ArrClient):
                     "Skipping malformed Sonarr episode of series %s", series_id
                 )
                 continue
+            episodes.append(episode)
             if element.get("hasFile") is True:
                 present.add((episode.season, episode.episode))
-        return present
+        return episodes, present
 
     async def async_get_series_by_tvdb(self, tvdb_id: int) -> ArrSeries | None:
         """Return the library series with this TVDB id, None if Sonarr has none.

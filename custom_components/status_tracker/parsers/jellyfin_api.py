@@ -37,6 +37,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # BaseItemKind names the tracker can match against requests.
 SUPPORTED_TYPES: Final = frozenset({"Movie", "Episode"})
+# What the library sync pages through.
+LIBRARY_TYPES: Final = frozenset({"Movie", "Series"})
 
 # LocationType of missing episodes (known from metadata, no file).
 VIRTUAL_LOCATION: Final = "Virtual"
@@ -72,6 +74,18 @@ def item_from_dto(dto: object) -> JellyfinItem | None:
         return _read_item(dto, item_type)
     except InvalidPayload as err:
         _LOGGER.debug("Skipping a malformed Jellyfin %s item: %s", item_type, err)
+        return None
+
+
+def library_item_from_dto(dto: object) -> JellyfinItem | None:
+    """Convert a library page's Movie or Series DTO; None (debug log) otherwise."""
+    if not isinstance(dto, Mapping) or dto.get("Type") not in LIBRARY_TYPES:
+        _LOGGER.debug("Skipping a Jellyfin library entry that is not a movie or series")
+        return None
+    try:
+        return _read_item(dto, str(dto["Type"]))
+    except InvalidPayload as err:
+        _LOGGER.debug("Skipping a malformed Jellyfin library item: %s", err)
         return None
 
 

@@ -70,6 +70,14 @@ class DeletionRules(TrackerCore):
         request = self._requests[request_id]
         at = self._now().isoformat()
         request.deleted_at = request.deleted_at or at
+        self._record(
+            request,
+            key=f"{source}:deleted_everywhere:{at}",
+            kind=TimelineKind.DELETED,
+            source=source,
+            at=at,
+            detail=user,
+        )
         self._log_deletion(
             request,
             source=source,
@@ -123,6 +131,7 @@ class DeletionRules(TrackerCore):
                 detail="with files" if obs.files_deleted else "files kept",
                 when=when,
                 touched=touched,
+                delete_files=obs.files_deleted,
             )
 
     def _apply_file_deleted(
@@ -219,6 +228,7 @@ class DeletionRules(TrackerCore):
         detail: str | None,
         when: datetime,
         touched: _Touched,
+        delete_files: bool = True,
     ) -> None:
         at = when.isoformat()
         if not self._record(
@@ -231,7 +241,7 @@ class DeletionRules(TrackerCore):
         ):
             return
         request.deleted_at = request.deleted_at or at
-        self._log_deletion(request, source=source, at=at)
+        self._log_deletion(request, source=source, at=at, delete_files=delete_files)
         touched.add(request)
 
     def _episodes_missing(

@@ -18,7 +18,7 @@ from custom_components.status_tracker.correlation import (
 from custom_components.status_tracker.model import Outcome, Request, TimelineKind
 from custom_components.status_tracker.observations import MediaRef, MediaType
 
-from .core import TrackerCore, _add_unique_int, _Touched
+from .core import TrackerCore, TrackerUpdate, _add_unique_int, _Touched
 
 
 class SyncResult(StrEnum):
@@ -27,6 +27,9 @@ class SyncResult(StrEnum):
     ADDED = "added"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+
+
+type Synced = tuple[SyncResult, TrackerUpdate]
 
 
 class LibraryRules(TrackerCore):
@@ -39,7 +42,7 @@ class LibraryRules(TrackerCore):
         title: str,
         year: int | None,
         provider_ids: dict[str, str],
-    ) -> SyncResult:
+    ) -> Synced:
         """Add a Jellyfin movie/series as a library request, or fill its ids."""
         keys = [("jellyfin", item_id), *external_id_keys(media_type, provider_ids)]
         found = self._live(keys, media_type)
@@ -70,19 +73,15 @@ class LibraryRules(TrackerCore):
             if media_type is MediaType.MOVIE:
                 request.movie.available_at = at
             touched.add(request, created=True)
-            self._settle(touched, self._now())
-            return SyncResult.ADDED
+            return SyncResult.ADDED, self._settle(touched, self._now())
         for request in found:
             if _fill_ids(request, media_type, provider_ids) | _fill_jellyfin(
                 request, item_id, provider_ids
             ):
                 touched.add(request)
-        self._settle(touched, self._now())
-        return SyncResult.UPDATED if touched.ids else SyncResult.UNCHANGED
+        return self._synced(touched)
 
-    def sync_arr_item(
-        self, service: str, instance_id: str, media: MediaRef
-    ) -> SyncResult:
+    def sync_arr_item(self, service: str, instance_id: str, media: MediaRef) -> Synced:
         """Link requests of a Sonarr series / Radarr movie that lack the link."""
         touched = _Touched()
         for request in self._live(media_keys(media), media.media_type):
@@ -93,29 +92,31 @@ class LibraryRules(TrackerCore):
                 touched.add(request)
             if _fill_ids(request, media.media_type, _provider_ids(media)):
                 touched.add(request)
-        self._settle(touched, self._now())
-        return SyncResult.UPDATED if touched.ids else SyncResult.UNCHANGED
+        return self._synced(touched)
 
     def sync_seerr_request(
         self, media: MediaRef, request_id: int, requested_by: str | None
-    ) -> SyncResult:
+    ) -> Synced:
         """Give a Seerr request's id to the request of its media that lacks one."""
+        touched = _Touched()
         if self._lookup([("seerr", request_id)]):
-            return SyncResult.UNCHANGED
+            return self._synced(touched)
         candidates = [
             r
             for r in self._live(media_keys(media), media.media_type)
             if r.seerr_request_id is None
         ]
         request = self._pick(candidates, ())
-        if request is None:
-            return SyncResult.UNCHANGED
-        request.seerr_request_id = request_id
-        request.requested_by = request.requested_by or requested_by
-        touched = _Touched()
-        touched.add(request)
-        self._settle(touched, self._now())
-        return SyncResult.UPDATED
+        if request is not None:
+            request.seerr_request_id = request_id
+            request.requested_by = request.requested_by or requested_by
+            touched.add(request)
+        return self._synced(touched)
+
+    def _synced(self, touched: _Touched) -> Synced:
+        """Settle what a sync step filled in; report whether anything did."""
+        result = SyncResult.UPDATED if touched.ids else SyncResult.UNCHANGED
+        return result, self._settle(touched, self._now())
 
     def _live(
         self, keys: list[tuple[object, ...]], media_type: MediaType

@@ -1,0 +1,327 @@
+"""The actions (services): input checks, permissions and which hub to act on.
+
+What each action does lives in `actions.py` (HubActions) and `views.py`; this
+module turns a service call into calls on the right hub. Destructive actions
+(delete, sync, retry) are for administrators only; the read-only ones answer
+any user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any, Final
+
+from homeassistant.auth.permissions.const import POLICY_CONTROL
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
+from homeassistant.helpers import config_validation as cv, entity_registry as er
+from homeassistant.util import dt as dt_util
+import voluptuous as vol
+
+from .const import DOMAIN
+from .hub import StatusTrackerConfigEntry, StatusTrackerHub
+from .model import ALL_STATES
+from .views import MAX_PAGE_SIZE, RequestFilter, page, request_view
+
+SERVICE_DELETE_REQUEST: Final = "delete_request"
+SERVICE_SYNC_LIBRARY: Final = "sync_library"
+SERVICE_RETRY_REQUEST: Final = "retry_request"
+SERVICE_VERIFY_REQUEST: Final = "verify_request"
+SERVICE_GET_REQUESTS: Final = "get_requests"
+SERVICE_GET_DELETION_LOG: Final = "get_deletion_log"
+
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_ENTITY_ID: Final = "entity_id"
+ATTR_REQUEST_ID: Final = "request_id"
+ATTR_DELETE_FILES: Final = "delete_files"
+ATTR_STATUS: Final = "status"
+ATTR_STAGES: Final = "stages"
+ATTR_MEDIA_TYPE: Final = "media_type"
+ATTR_REQUESTED_BY: Final = "requested_by"
+ATTR_DETAILS: Final = "details"
+ATTR_OFFSET: Final = "offset"
+ATTR_LIMIT: Final = "limit"
+
+DEFAULT_LIMIT: Final = 50
+REQUEST_UNIQUE_ID_INFIX: Final = "_request_"
+
+_ENTRY: Final = {vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
+_TARGET: Final = {
+    **_ENTRY,
+    vol.Optional(ATTR_ENTITY_ID): cv.entity_ids,
+    vol.Optional(ATTR_REQUEST_ID): vol.All(cv.ensure_list, [cv.string]),
+}
+_PAGING: Final = {
+    vol.Optional(ATTR_OFFSET, default=0): vol.All(vol.Coerce(int), vol.Range(min=0)),
+    vol.Optional(ATTR_LIMIT, default=DEFAULT_LIMIT): vol.All(
+        vol.Coerce(int), vol.Range(min=1, max=MAX_PAGE_SIZE)
+    ),
+}
+
+DELETE_SCHEMA: Final = vol.Schema(
+    {**_TARGET, vol.Optional(ATTR_DELETE_FILES, default=True): cv.boolean}
+)
+TARGET_SCHEMA: Final = vol.Schema(_TARGET)
+SYNC_SCHEMA: Final = vol.Schema(_ENTRY)
+GET_REQUESTS_SCHEMA: Final = vol.Schema(
+    {
+        **_ENTRY,
+        vol.Optional(ATTR_STATUS, default="active"): vol.In(
+            ["active", "finished", "all"]
+        ),
+        vol.Optional(ATTR_STAGES, default=list): vol.All(
+            cv.ensure_list, [vol.In(ALL_STATES)]
+        ),
+        vol.Optional(ATTR_MEDIA_TYPE): vol.In(["movie", "tv"]),
+        vol.Optional(ATTR_REQUESTED_BY): cv.string,
+        vol.Optional(ATTR_DETAILS, default=True): cv.boolean,
+        **_PAGING,
+    }
+)
+DELETION_LOG_SCHEMA: Final = vol.Schema(
+    {**_ENTRY, vol.Optional(ATTR_REQUEST_ID): cv.string, **_PAGING}
+)
+
+type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions (once, in async_setup)."""
+    for name, handler, schema, admin, response in (
+        (
+            SERVICE_DELETE_REQUEST,
+            _async_delete,
+            DELETE_SCHEMA,
+            True,
+            SupportsResponse.OPTIONAL,
+        ),
+        (
+            SERVICE_SYNC_LIBRARY,
+            _async_sync,
+            SYNC_SCHEMA,
+            True,
+            SupportsResponse.OPTIONAL,
+        ),
+        (
+            SERVICE_RETRY_REQUEST,
+            _async_retry,
+            TARGET_SCHEMA,
+            True,
+            SupportsResponse.OPTIONAL,
+        ),
+        (
+            SERVICE_VERIFY_REQUEST,
+            _async_verify,
+            TARGET_SCHEMA,
+            False,
+            SupportsResponse.OPTIONAL,
+        ),
+        (
+            SERVICE_GET_REQUESTS,
+            _async_get_requests,
+            GET_REQUESTS_SCHEMA,
+            False,
+            SupportsResponse.ONLY,
+        ),
+        (
+            SERVICE_GET_DELETION_LOG,
+            _async_get_deletion_log,
+            DELETION_LOG_SCHEMA,
+            False,
+            SupportsResponse.ONLY,
+        ),
+    ):
+        hass.services.async_register(
+            DOMAIN,
+            name,
+            _admin_only(handler) if admin else handler,
+            schema=schema,
+            supports_response=response,
+        )
+
+
+def _admin_only(handler: Handler) -> Handler:
+    """Refuse the call unless it comes from an administrator (or automation)."""
+
+    async def checked(call: ServiceCall) -> ServiceResponse:
+        if user_id := call.context.user_id:
+            user = await call.hass.auth.async_get_user(user_id)
+            if user is None:
+                raise UnknownUser(
+                    context=call.context, permission=POLICY_CONTROL, user_id=user_id
+                )
+            if not user.is_admin:
+                raise Unauthorized(context=call.context, permission=POLICY_CONTROL)
+        return await handler(call)
+
+    return checked
+
+
+# ------------------------------------------------------------------- targets
+
+
+def _hubs(hass: HomeAssistant) -> dict[str, StatusTrackerHub]:
+    entries: list[StatusTrackerConfigEntry] = hass.config_entries.async_loaded_entries(
+        DOMAIN
+    )
+    return {entry.entry_id: entry.runtime_data for entry in entries}
+
+
+def _hub(call: ServiceCall) -> StatusTrackerHub:
+    """Return the hub a call names, or the only one."""
+    hubs = _hubs(call.hass)
+    if entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID):
+        if (hub := hubs.get(entry_id)) is None:
+            entry = call.hass.config_entries.async_get_entry(entry_id)
+            key = (
+                "entry_not_loaded"
+                if entry is not None
+                and entry.domain == DOMAIN
+                and entry.state is not ConfigEntryState.LOADED
+                else "entry_not_found"
+            )
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key=key,
+                translation_placeholders={"entry_id": entry_id},
+            )
+        return hub
+    if len(hubs) != 1:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_hub" if not hubs else "several_hubs",
+        )
+    return next(iter(hubs.values()))
+
+
+def _targets(call: ServiceCall) -> list[tuple[StatusTrackerHub, str]]:
+    """Return (hub, request id) of every request a call targets."""
+    hubs = _hubs(call.hass)
+    if entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID):
+        hubs = {entry_id: _hub(call)}
+    targets: dict[str, tuple[StatusTrackerHub, str]] = {}
+    registry = er.async_get(call.hass)
+    for entity_id in call.data.get(ATTR_ENTITY_ID, ()):
+        entity = registry.async_get(entity_id)
+        hub = hubs.get(entity.config_entry_id or "") if entity else None
+        prefix = f"{entity.config_entry_id}{REQUEST_UNIQUE_ID_INFIX}" if entity else ""
+        if entity is None or hub is None or not entity.unique_id.startswith(prefix):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="not_a_request_entity",
+                translation_placeholders={"entity_id": entity_id},
+            )
+        request_id = entity.unique_id.removeprefix(prefix)
+        targets[request_id] = (hub, request_id)
+    for request_id in call.data.get(ATTR_REQUEST_ID, ()):
+        owner = next(
+            (hub for hub in hubs.values() if hub.tracker.get(request_id)), None
+        )
+        if owner is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="request_not_found",
+                translation_placeholders={"request_id": request_id},
+            )
+        targets[request_id] = (owner, request_id)
+    if not targets:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="no_target"
+        )
+    return list(targets.values())
+
+
+async def _async_user_name(call: ServiceCall) -> str | None:
+    if not call.context.user_id:
+        return None
+    user = await call.hass.auth.async_get_user(call.context.user_id)
+    return user.name if user else None
+
+
+# ------------------------------------------------------------------ handlers
+
+
+async def _async_delete(call: ServiceCall) -> ServiceResponse:
+    targets = _targets(call)
+    user = await _async_user_name(call)
+    return {
+        "requests": [
+            await hub.actions.async_delete(
+                request_id, delete_files=call.data[ATTR_DELETE_FILES], user=user
+            )
+            for hub, request_id in targets
+        ]
+    }
+
+
+async def _async_sync(call: ServiceCall) -> ServiceResponse:
+    return await _hub(call).actions.async_sync_library()
+
+
+async def _async_retry(call: ServiceCall) -> ServiceResponse:
+    return {
+        "requests": [
+            await hub.actions.async_retry(request_id)
+            for hub, request_id in _targets(call)
+        ]
+    }
+
+
+async def _async_verify(call: ServiceCall) -> ServiceResponse:
+    return {
+        "requests": [
+            await hub.actions.async_verify(request_id)
+            for hub, request_id in _targets(call)
+        ]
+    }
+
+
+async def _async_get_requests(call: ServiceCall) -> ServiceResponse:
+    hub = _hub(call)
+    selected = RequestFilter(
+        status=call.data[ATTR_STATUS],
+        stages=frozenset(call.data[ATTR_STAGES]),
+        media_type=call.data.get(ATTR_MEDIA_TYPE),
+        requested_by=call.data.get(ATTR_REQUESTED_BY),
+    )
+    found = sorted(
+        (r for r in hub.tracker.requests.values() if selected.matches(r)),
+        key=lambda r: (r.created_at, r.id),
+        reverse=True,
+    )
+    now = dt_util.utcnow()
+    return {
+        "total": len(found),
+        "offset": call.data[ATTR_OFFSET],
+        "requests": [
+            request_view(request, now, details=call.data[ATTR_DETAILS])
+            for request in page(
+                found, offset=call.data[ATTR_OFFSET], limit=call.data[ATTR_LIMIT]
+            )
+        ],
+    }
+
+
+async def _async_get_deletion_log(call: ServiceCall) -> ServiceResponse:
+    hub = _hub(call)
+    request_id = call.data.get(ATTR_REQUEST_ID)
+    entries = [
+        entry.to_dict()
+        for entry in reversed(hub.tracker.deletion_log)
+        if request_id is None or entry.request_id == request_id
+    ]
+    return {
+        "total": len(entries),
+        "offset": call.data[ATTR_OFFSET],
+        "entries": page(
+            entries, offset=call.data[ATTR_OFFSET], limit=call.data[ATTR_LIMIT]
+        ),
+    }
