@@ -6,10 +6,11 @@ from typing import Final
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
+from .entity import hub_device_info
 from .hub import StatusTrackerConfigEntry, StatusTrackerHub
 from .services import async_setup_services
 from .store import RequestStore
@@ -33,6 +34,10 @@ async def async_setup_entry(
     hub = StatusTrackerHub(hass, entry)
     await hub.async_setup()
     entry.runtime_data = hub
+    # The hub's device first: the service devices name it as their parent.
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **hub_device_info(entry)
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Webhooks only after the entities exist, so no change goes unseen.
     unregister_webhooks = async_register_webhooks(hass, entry, hub)

@@ -106,7 +106,7 @@ class HubActions:
         return {
             "request_id": request.id,
             "title": request.title,
-            "state": request.state,
+            "state": str(request.state),
             "delete_files": delete_files,
             "partial": is_partial(results),
             "results": [result.to_dict() for result in results],
@@ -191,8 +191,8 @@ class HubActions:
             "request_id": request.id,
             "title": request.title,
             "found": [_item_view(item) for item in items],
-            "state_before": state_before,
-            "state": request.state,
+            "state_before": str(state_before),
+            "state": str(request.state),
             "newly_available": sorted(_available_units(request) - available_before),
             "changed": request.state != state_before
             or _available_units(request) != available_before,
@@ -209,7 +209,7 @@ class HubActions:
         answer: dict[str, Any] = {
             "request_id": request.id,
             "title": request.title,
-            "state_before": state_before,
+            "state_before": str(state_before),
             "newly_available": newly_available,
             "search": None,
             "problems_cleared": [],
@@ -219,7 +219,7 @@ class HubActions:
             cleared, update = self._hub.tracker.clear_problems(request.id)
             self._hub.publish(update)
             answer["problems_cleared"] = cleared
-        answer["state"] = request.state
+        answer["state"] = str(request.state)
         return answer
 
     async def _async_apply_jellyfin(self, request: Request) -> list[JellyfinItem]:

@@ -28,6 +28,7 @@ from .api import (
 )
 from .deletion import ServiceOutcome, ServiceResult
 from .model import Outcome, Request
+from .observations import MediaType
 
 type Step = Callable[[], Awaitable[ServiceResult]]
 
@@ -82,7 +83,9 @@ async def async_delete_everywhere(
     after: list[Step] = []
     for service in services:
         match service.client:
-            case SonarrClient() | RadarrClient():
+            case SonarrClient() if request.media_type is MediaType.TV:
+                first.append(_arr_step(service, request, delete_files, arr_sharing))
+            case RadarrClient() if request.media_type is MediaType.MOVIE:
                 first.append(_arr_step(service, request, delete_files, arr_sharing))
             case QBittorrentClient():
                 first.append(_torrent_step(service, request, delete_files))
@@ -122,7 +125,7 @@ def _arr_step(
 ) -> Step:
     async def call() -> ServiceResult:
         if request.arr_instance != service.instance_id or request.arr_id is None:
-            return _result(service, ServiceOutcome.SKIPPED, "not in this instance")
+            return _result(service, ServiceOutcome.NOT_FOUND, "not linked to it")
         if sharing:
             return _result(
                 service,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -21,6 +22,17 @@ SERVICE_MODELS = {
 }
 
 
+def hub_device_info(entry: ConfigEntry) -> DeviceInfo:
+    """Return the device of a hub (media stack); service devices hang under it."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=entry.title,
+        manufacturer="Status Tracker",
+        model="Media request tracker",
+        entry_type=DeviceEntryType.SERVICE,
+    )
+
+
 class StatusTrackerEntity(Entity):
     """An entity of a Status Tracker hub (on the hub's device)."""
 
@@ -32,13 +44,7 @@ class StatusTrackerEntity(Entity):
         self.hub = hub
         entry = hub.entry
         self._attr_unique_id = f"{entry.entry_id}_{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)},
-            name=entry.title,
-            manufacturer="Status Tracker",
-            model="Media request tracker",
-            entry_type=DeviceEntryType.SERVICE,
-        )
+        self._attr_device_info = hub_device_info(entry)
 
 
 class ServiceInstanceEntity(CoordinatorEntity[ServiceCoordinator]):

@@ -35,7 +35,7 @@ def request_view(
         "title": request.title,
         "year": request.year,
         "media_type": str(request.media_type),
-        "state": request.state,
+        "state": str(request.state),
         "finished": request.finished,
         "stage_since": request.stage_since,
         "created_at": request.created_at,
