@@ -175,3 +175,39 @@ def test_option_sections_translated() -> None:
         assert set(sections[name]["data"]) == keys, name
         assert set(sections[name].get("data_description", keys)) == keys, name
         assert all(isinstance(key, vol.Marker) for key in fields)
+
+
+QUALITY_RULES = {
+    # Bronze
+    "action-setup", "appropriate-polling", "brands", "common-modules",
+    "config-flow-test-coverage", "config-flow", "dependency-transparency",
+    "docs-actions", "docs-high-level-description", "docs-installation-instructions",
+    "docs-removal-instructions", "entity-event-setup", "entity-unique-id",
+    "has-entity-name", "runtime-data", "test-before-configure", "test-before-setup",
+    "unique-config-entry",
+    # Silver
+    "action-exceptions", "config-entry-unloading", "docs-configuration-parameters",
+    "docs-installation-parameters", "entity-unavailable", "integration-owner",
+    "log-when-unavailable", "parallel-updates", "reauthentication-flow", "test-coverage",
+    # Gold
+    "devices", "diagnostics", "discovery-update-info", "discovery", "docs-data-update",
+    "docs-examples", "docs-known-limitations", "docs-supported-devices",
+    "docs-supported-functions", "docs-troubleshooting", "docs-use-cases",
+    "dynamic-devices", "entity-category", "entity-device-class",
+    "entity-disabled-by-default", "entity-translations", "exception-translations",
+    "icon-translations", "reconfiguration-flow", "repair-issues", "stale-devices",
+    # Platinum
+    "async-dependency", "inject-websession", "strict-typing",
+}  # fmt: skip
+
+
+def test_quality_scale_lists_every_rule() -> None:
+    """Every rule up to Platinum is done, or exempt with a reason."""
+    rules = load_yaml_dict(str(PACKAGE / "quality_scale.yaml"))["rules"]
+    assert set(rules) == QUALITY_RULES
+    for name, rule in rules.items():
+        status = rule if isinstance(rule, str) else rule["status"]
+        assert status in ("done", "exempt"), name
+        if status == "exempt":
+            assert rule["comment"], name
+    assert (PACKAGE / "brand" / "icon.png").is_file()
