@@ -52,6 +52,7 @@ from .options import HubOptions
 from .parsers import InvalidPayload
 from .parsers.jellyfin_api import created_at, is_playable, item_from_dto
 from .parsers.shoko import parse_shoko_event
+from .repairs import async_check_repairs, issue_id_shoko_down, issue_id_unreachable
 
 if TYPE_CHECKING:
     from .shoko_hub import ShokoHubConnection
@@ -70,8 +71,6 @@ RECENT_ITEMS_MAX_PAGES: Final = 5
 # Items created this long before a request entered its stage cannot be its
 # import; older pages are not read.
 RECENT_ITEMS_MARGIN: Final = timedelta(days=1)
-# A Shoko event hub down this long raises a repair.
-SHOKO_DOWN_REPAIR_AFTER: Final = timedelta(minutes=15)
 # Jellyfin series id -> provider ids, so each series costs one lookup.
 SERIES_CACHE_SIZE: Final = 256
 
@@ -126,11 +125,6 @@ def issue_id_credentials(subentry_id: str) -> str:
     return f"credentials_{subentry_id}"
 
 
-def issue_id_shoko_down(subentry_id: str) -> str:
-    """Return the repair issue id for a Shoko event hub down for long."""
-    return f"shoko_hub_down_{subentry_id}"
-
-
 class StatusTrackerHub:
     """Everything one config entry (media stack) runs."""
 
@@ -156,6 +150,8 @@ class StatusTrackerHub:
             for instance in self.instances.values()
         }
         self.last_webhook: dict[str, datetime] = {}
+        # Since when each failing instance has been failing (for the repair).
+        self.unreachable_since: dict[str, datetime] = {}
         self.unregister_webhooks: Callable[[], None] = lambda: None
         # Built in async_setup: pysignalr is imported only when Shoko is used.
         self.shoko_hubs: dict[str, ShokoHubConnection] = {}
@@ -339,14 +335,20 @@ class StatusTrackerHub:
     def _coordinator_listener(
         self, coordinator: ServiceCoordinator
     ) -> Callable[[], None]:
+        subentry_id = coordinator.instance.subentry_id
+
         @callback
         def updated() -> None:
             if coordinator.last_update_success:
+                self.unreachable_since.pop(subentry_id, None)
                 ir.async_delete_issue(
-                    self.hass,
-                    DOMAIN,
-                    issue_id_credentials(coordinator.instance.subentry_id),
+                    self.hass, DOMAIN, issue_id_credentials(subentry_id)
                 )
+                ir.async_delete_issue(
+                    self.hass, DOMAIN, issue_id_unreachable(subentry_id)
+                )
+            else:
+                self.unreachable_since.setdefault(subentry_id, dt_util.utcnow())
 
         return updated
 
@@ -421,24 +423,6 @@ class StatusTrackerHub:
                 return None
             self._import_folders[subentry_id] = folders
         return folders.get(folder_id)
-
-    @callback
-    def _check_shoko_hubs(self, now: datetime) -> None:
-        """Raise a repair for an event hub that has been down for long."""
-        for subentry_id, connection in self.shoko_hubs.items():
-            since = connection.disconnected_since
-            if since is not None and now - since >= SHOKO_DOWN_REPAIR_AFTER:
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    issue_id_shoko_down(subentry_id),
-                    is_fixable=False,
-                    severity=ir.IssueSeverity.WARNING,
-                    translation_key="shoko_hub_down",
-                    translation_placeholders={
-                        "title": self.instances[subentry_id].title
-                    },
-                )
 
     # ---------------------------------------------------------------- lookups
 
@@ -572,7 +556,7 @@ class StatusTrackerHub:
     @callback
     def _async_check_stalled(self, now: datetime) -> None:
         self.publish(self.tracker.check_stalled(self.options.stall_thresholds))
-        self._check_shoko_hubs(now)
+        async_check_repairs(self, now)
 
     @callback
     def _async_maintenance(self, now: datetime) -> None:

@@ -1,0 +1,138 @@
+"""Repairs of a hub, checked every minute; each clears itself once fixed.
+
+- a service unreachable for long (its health check or poll keeps failing);
+- a webhook source silent while requests wait on it (the webhook is probably
+  missing or wrong in that service);
+- a Shoko event hub down for long.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Final
+
+from homeassistant.core import callback
+from homeassistant.helpers import issue_registry as ir
+
+from .const import DOMAIN, ServiceType
+from .model import Stage
+
+if TYPE_CHECKING:
+    from .hub import StatusTrackerHub
+
+UNREACHABLE_REPAIR_AFTER: Final = timedelta(minutes=30)
+SHOKO_DOWN_REPAIR_AFTER: Final = timedelta(minutes=15)
+# The stage in which a request waits for a webhook of this kind of service:
+# a finished download waits for the *arr's import, an import for Jellyfin.
+WAITING_STAGE: Final = {
+    ServiceType.SONARR: Stage.DOWNLOADED,
+    ServiceType.RADARR: Stage.DOWNLOADED,
+    ServiceType.JELLYFIN: Stage.IMPORTING,
+}
+
+
+def issue_id_unreachable(subentry_id: str) -> str:
+    """Return the repair issue id of a service unreachable for long."""
+    return f"unreachable_{subentry_id}"
+
+
+def issue_id_webhook_silent(subentry_id: str) -> str:
+    """Return the repair issue id of a silent webhook source."""
+    return f"webhook_silent_{subentry_id}"
+
+
+def issue_id_shoko_down(subentry_id: str) -> str:
+    """Return the repair issue id for a Shoko event hub down for long."""
+    return f"shoko_hub_down_{subentry_id}"
+
+
+@callback
+def async_check_repairs(hub: StatusTrackerHub, now: datetime) -> None:
+    """Raise or clear the hub's repairs."""
+    _check_unreachable(hub, now)
+    _check_silent_webhooks(hub, now)
+    _check_shoko_hubs(hub, now)
+
+
+def _issue(
+    hub: StatusTrackerHub,
+    issue_id: str,
+    translation_key: str,
+    placeholders: dict[str, str],
+    *,
+    raised: bool,
+) -> None:
+    if raised:
+        ir.async_create_issue(
+            hub.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=translation_key,
+            translation_placeholders=placeholders,
+        )
+    else:
+        ir.async_delete_issue(hub.hass, DOMAIN, issue_id)
+
+
+def _check_unreachable(hub: StatusTrackerHub, now: datetime) -> None:
+    for subentry_id, coordinator in hub.coordinators.items():
+        since = hub.unreachable_since.get(subentry_id)
+        _issue(
+            hub,
+            issue_id_unreachable(subentry_id),
+            "service_unreachable",
+            {"title": coordinator.instance.title},
+            # Refused credentials have their own repair (and polling stopped).
+            raised=since is not None
+            and now - since >= UNREACHABLE_REPAIR_AFTER
+            and coordinator.update_interval is not None,
+        )
+
+
+def _check_silent_webhooks(hub: StatusTrackerHub, now: datetime) -> None:
+    thresholds = hub.options.stall_thresholds
+    for instance in hub.instances.values():
+        stage = WAITING_STAGE.get(instance.service)
+        if stage is None:
+            continue
+        limit = (now - thresholds[stage]).isoformat()
+        waiting = [
+            request
+            for request in hub.tracker.active()
+            if request.state == stage
+            and (request.stage_since or request.created_at) <= limit
+            and (
+                request.arr_instance == instance.subentry_id
+                if instance.service is not ServiceType.JELLYFIN
+                # Anime waits for Shoko in that stage, not for Jellyfin.
+                else not request.is_anime
+            )
+        ]
+        last = hub.last_webhook.get(instance.subentry_id)
+        oldest = min((r.stage_since or r.created_at for r in waiting), default=None)
+        _issue(
+            hub,
+            issue_id_webhook_silent(instance.subentry_id),
+            "webhook_silent",
+            {
+                "title": instance.title,
+                "count": str(len(waiting)),
+                "stage": str(stage),
+            },
+            raised=oldest is not None and (last is None or last.isoformat() < oldest),
+        )
+
+
+def _check_shoko_hubs(hub: StatusTrackerHub, now: datetime) -> None:
+    for subentry_id, connection in hub.shoko_hubs.items():
+        since = connection.disconnected_since
+        if since is not None and now - since >= SHOKO_DOWN_REPAIR_AFTER:
+            _issue(
+                hub,
+                issue_id_shoko_down(subentry_id),
+                "shoko_hub_down",
+                {"title": hub.instances[subentry_id].title},
+                raised=True,
+            )
