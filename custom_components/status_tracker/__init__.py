@@ -15,6 +15,7 @@ from .hub import StatusTrackerConfigEntry, StatusTrackerHub
 from .services import async_setup_services
 from .store import RequestStore
 from .webhook import async_register_webhooks
+from .websocket_api import async_setup_websocket_api
 
 PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 
@@ -24,6 +25,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions: they exist even while no hub is loaded."""
     async_setup_services(hass)
+    async_setup_websocket_api(hass)
     return True
 
 

@@ -88,8 +88,12 @@ class HubActions:
             others=list(self._hub.tracker.requests.values()),
         )
         failed = [r for r in results if r.outcome is ServiceOutcome.FAILED]
-        if failed and len(failed) == len(results):
-            # Nothing was removed anywhere: the request is not deleted.
+        if failed and all(
+            r.outcome in (ServiceOutcome.FAILED, ServiceOutcome.SKIPPED)
+            for r in results
+        ):
+            # Nothing was removed anywhere (a skipped service removed nothing
+            # either): the request is not deleted.
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="delete_failed",
@@ -218,7 +222,7 @@ class HubActions:
             answer["search"] = await self._async_search(request)
             cleared, update = self._hub.tracker.clear_problems(request.id)
             self._hub.publish(update)
-            answer["problems_cleared"] = cleared
+            answer["problems_cleared"] = [str(kind) for kind in cleared]
         answer["state"] = str(request.state)
         return answer
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+import string
 from typing import Any
 
 from .api import (
@@ -150,7 +151,13 @@ def _request_hashes(request: Request) -> list[str]:
     hashes = dict.fromkeys(request.downloads)
     for unit in [request.movie, *request.episodes.values()]:
         hashes.update(dict.fromkeys(unit.download_ids))
-    return [h for h in hashes if len(h) in (40, 64)]
+    # Only torrent info-hashes: other download ids (SABnzbd_nzo_...) are not
+    # qBittorrent's, and the client refuses anything but hex hashes.
+    return [
+        h
+        for h in hashes
+        if len(h) in (40, 64) and all(c in string.hexdigits for c in h)
+    ]
 
 
 def _torrent_step(service: Service, request: Request, delete_files: bool) -> Step:

@@ -8,10 +8,12 @@ This module has no Home Assistant imports.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from .deletion import DeletionLogEntry
 from .lifecycle import (
     download_progress,
     episode_stage,
@@ -86,7 +88,7 @@ def _episodes(request: Request, now: datetime) -> list[dict[str, Any]]:
             "air_date": episode.air_date,
             "stage": "unaired"
             if not episode.has_evidence and not is_aired(episode, now)
-            else episode_stage(request, episode),
+            else str(episode_stage(request, episode)),
             "progress": unit_progress(episode, request.downloads),
             "jellyfin_id": episode.jellyfin_id,
         }
@@ -124,3 +126,48 @@ def page(items: list[Any], *, offset: int, limit: int) -> list[Any]:
     """Return one page of items (limit capped at MAX_PAGE_SIZE)."""
     limit = max(0, min(limit, MAX_PAGE_SIZE))
     return items[max(0, offset) : max(0, offset) + limit]
+
+
+def requests_page(
+    requests: Iterable[Request],
+    selected: RequestFilter,
+    now: datetime,
+    *,
+    offset: int,
+    limit: int,
+    details: bool,
+) -> dict[str, Any]:
+    """Return the selected requests, newest first, one page of them as views."""
+    found = sorted(
+        (request for request in requests if selected.matches(request)),
+        key=lambda request: (request.created_at, request.id),
+        reverse=True,
+    )
+    return {
+        "total": len(found),
+        "offset": offset,
+        "requests": [
+            request_view(request, now, details=details)
+            for request in page(found, offset=offset, limit=limit)
+        ],
+    }
+
+
+def deletion_log_page(
+    log: list[DeletionLogEntry],
+    *,
+    request_id: str | None,
+    offset: int,
+    limit: int,
+) -> dict[str, Any]:
+    """Return the deletion log (or one request's part), newest first, paged."""
+    entries = [
+        entry.to_dict()
+        for entry in reversed(log)
+        if request_id is None or entry.request_id == request_id
+    ]
+    return {
+        "total": len(entries),
+        "offset": offset,
+        "entries": page(entries, offset=offset, limit=limit),
+    }

@@ -515,8 +515,11 @@ class TrackerCore(ABC):
             self._recent.pop(request.id, None)
         else:
             self._active.discard(request.id)
-            if not request.from_library:
-                # Library media gets no entity: it is history, not news.
+            if request.from_library or request.state == Outcome.DELETED:
+                # Library media gets no entity (history, not news), and a
+                # deleted request's entity goes at once, also after a restart.
+                self._recent.pop(request.id, None)
+            else:
                 self._recent[request.id] = request.finished_at
 
     # ---------------------------------------------------------------- orphans
