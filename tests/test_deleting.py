@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncGenerator
 from dataclasses import replace
 from typing import Any
+from unittest.mock import patch
 
 from aiohttp import ClientError, ClientSession
 import pytest
@@ -424,6 +425,25 @@ async def test_refused_and_unreachable_services_fail(
     assert is_partial(results)
     # Seerr's request was never read, so nothing of it was deleted.
     assert not [c for c in upstream.calls() if c.startswith(f"DELETE {SEERR_URL}")]
+
+
+async def test_unexpected_error_in_one_step_is_a_failure(
+    upstream: Upstream, services: list[Service], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug in one service's step is logged and reported; the rest goes on."""
+    radarr = next(s for s in services if s.service == "radarr")
+    with patch.object(
+        type(radarr.client), "async_delete_movie", side_effect=RuntimeError("boom")
+    ):
+        results = await async_delete_everywhere(movie(), services, delete_files=True)
+
+    by_service = {r.service: r for r in results}
+    assert by_service["radarr"] == result(
+        "radarr", "Radarr", "failed", "unexpected error"
+    )
+    assert by_service["seerr"].outcome is ServiceOutcome.DELETED
+    assert by_service["jellyfin"].outcome is ServiceOutcome.DELETED
+    assert "Unexpected error deleting in Radarr" in caplog.text
 
 
 # --------------------------------------------------------------------- *arr

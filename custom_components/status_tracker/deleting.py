@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+import logging
 import string
 from typing import Any
 
@@ -30,6 +31,8 @@ from .api import (
 from .deletion import ServiceOutcome, ServiceResult
 from .model import Outcome, Request
 from .observations import MediaType
+
+_LOGGER = logging.getLogger(__name__)
 
 type Step = Callable[[], Awaitable[ServiceResult]]
 
@@ -117,6 +120,11 @@ def _guarded(service: Service, call: Callable[[], Awaitable[ServiceResult]]) -> 
             return _result(service, ServiceOutcome.NOT_FOUND)
         except ServiceError as err:
             return _result(service, ServiceOutcome.FAILED, str(err))
+        except Exception:
+            # A bug in one step must not hide what the other services did,
+            # nor leave the request unrecorded after they deleted things.
+            _LOGGER.exception("Unexpected error deleting in %s", service.title)
+            return _result(service, ServiceOutcome.FAILED, "unexpected error")
 
     return step
 
