@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 # Items per Jellyfin library page, requests per Seerr page during a sync.
 LIBRARY_PAGE_SIZE: Final = 200
 SEERR_PAGE_SIZE: Final = 100
+MAX_LIBRARY_ITEMS: Final = 200_000
 # Services whose deletion events can be propagated to the others.
 PROPAGATING_SOURCES: Final = frozenset({"sonarr", "radarr", "jellyfin"})
 
@@ -408,7 +409,11 @@ class HubActions:
                         await self._async_sync_seerr(client, sync)
             except ServiceError as err:
                 sync.failed(instance, err)
-        self._hub.publish(sync.update(self._hub.tracker.requests))
+        update = sync.update(self._hub.tracker.requests)
+        self._hub.publish(update)
+        # Shows just linked to Sonarr need their episode list now, not at the
+        # next maintenance run.
+        self._hub.schedule_episode_lists(update.changed)
         return sync.answer()
 
     async def _async_sync_jellyfin(
@@ -433,8 +438,12 @@ class HubActions:
                     )
                 )
             start += len(page.items)
-            if len(page.items) < LIBRARY_PAGE_SIZE or (
-                page.total is not None and start >= page.total
+            if (
+                len(page.items) < LIBRARY_PAGE_SIZE
+                or (page.total is not None and start >= page.total)
+                # A server ignoring StartIndex and giving no total must not
+                # keep the sync going forever.
+                or start >= MAX_LIBRARY_ITEMS
             ):
                 return
 

@@ -214,7 +214,7 @@ class StatusTrackerHub:
             )
         for connection in self.shoko_hubs.values():
             await connection.async_start()
-        self._schedule_episode_lists()
+        self.schedule_episode_lists()
 
     async def async_shutdown(self) -> None:
         """Stop polling and the event hubs, and write everything now (unload)."""
@@ -257,7 +257,7 @@ class StatusTrackerHub:
         """Apply an observation to the tracker and publish what changed."""
         update = self.tracker.apply(observation, keep_orphan=keep_orphan)
         self.publish(update)
-        self._schedule_episode_lists(update.changed)
+        self.schedule_episode_lists(update.changed)
         if update.created:
             self.actions.schedule_presence_checks(update.created)
 
@@ -462,7 +462,7 @@ class StatusTrackerHub:
         ]
 
     @callback
-    def _schedule_episode_lists(self, request_ids: list[str] | None = None) -> None:
+    def schedule_episode_lists(self, request_ids: list[str] | None = None) -> None:
         """Read Sonarr's episode list for TV requests that do not have it yet.
 
         After an update only the requests it changed are looked at; maintenance
@@ -569,7 +569,7 @@ class StatusTrackerHub:
             async_dispatcher_send(
                 self.hass, signal_removed(self.entry.entry_id), [*gone, *pruned]
             )
-        self._schedule_episode_lists()
+        self.schedule_episode_lists()
 
 
 def _instance(hass: HomeAssistant, subentry: ConfigSubentry) -> ServiceInstance:

@@ -28,7 +28,7 @@ import voluptuous as vol
 from .const import DOMAIN
 from .hub import StatusTrackerConfigEntry, StatusTrackerHub
 from .model import ALL_STATES
-from .views import MAX_PAGE_SIZE, RequestFilter, page, request_view
+from .views import MAX_PAGE_SIZE, RequestFilter, deletion_log_page, requests_page
 
 SERVICE_DELETE_REQUEST: Final = "delete_request"
 SERVICE_SYNC_LIBRARY: Final = "sync_library"
@@ -285,43 +285,26 @@ async def _async_verify(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_get_requests(call: ServiceCall) -> ServiceResponse:
-    hub = _hub(call)
     selected = RequestFilter(
         status=call.data[ATTR_STATUS],
         stages=frozenset(call.data[ATTR_STAGES]),
         media_type=call.data.get(ATTR_MEDIA_TYPE),
         requested_by=call.data.get(ATTR_REQUESTED_BY),
     )
-    found = sorted(
-        (r for r in hub.tracker.requests.values() if selected.matches(r)),
-        key=lambda r: (r.created_at, r.id),
-        reverse=True,
+    return requests_page(
+        _hub(call).tracker.requests.values(),
+        selected,
+        dt_util.utcnow(),
+        offset=call.data[ATTR_OFFSET],
+        limit=call.data[ATTR_LIMIT],
+        details=call.data[ATTR_DETAILS],
     )
-    now = dt_util.utcnow()
-    return {
-        "total": len(found),
-        "offset": call.data[ATTR_OFFSET],
-        "requests": [
-            request_view(request, now, details=call.data[ATTR_DETAILS])
-            for request in page(
-                found, offset=call.data[ATTR_OFFSET], limit=call.data[ATTR_LIMIT]
-            )
-        ],
-    }
 
 
 async def _async_get_deletion_log(call: ServiceCall) -> ServiceResponse:
-    hub = _hub(call)
-    request_id = call.data.get(ATTR_REQUEST_ID)
-    entries = [
-        entry.to_dict()
-        for entry in reversed(hub.tracker.deletion_log)
-        if request_id is None or entry.request_id == request_id
-    ]
-    return {
-        "total": len(entries),
-        "offset": call.data[ATTR_OFFSET],
-        "entries": page(
-            entries, offset=call.data[ATTR_OFFSET], limit=call.data[ATTR_LIMIT]
-        ),
-    }
+    return deletion_log_page(
+        _hub(call).tracker.deletion_log,
+        request_id=call.data.get(ATTR_REQUEST_ID),
+        offset=call.data[ATTR_OFFSET],
+        limit=call.data[ATTR_LIMIT],
+    )

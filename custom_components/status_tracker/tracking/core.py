@@ -274,10 +274,17 @@ class TrackerCore(ABC):
         }
 
     def prune(self, history_size: int) -> list[str]:
-        """Forget the oldest finished requests beyond `history_size`."""
+        """Forget the oldest finished requests beyond `history_size`.
+
+        Library entries (from the library sync) do not count and are kept:
+        they mirror the library, so dropping them would only make the next
+        sync add them again, and they must not push out real requests.
+        """
         if len(self._requests) - len(self._active) <= history_size:
             return []
-        finished = [r for r in self._requests.values() if r.finished]
+        finished = [
+            r for r in self._requests.values() if r.finished and not r.from_library
+        ]
         excess = len(finished) - history_size
         if excess <= 0:
             return []
