@@ -40,6 +40,7 @@ from custom_components.status_tracker.const import (
     CONF_HUB_NAME,
     CONF_PASSWORD,
     CONF_PROPAGATE_DELETIONS,
+    CONF_REGISTER_WEBHOOK,
     CONF_RETENTION_DAYS,
     CONF_SERVER_ID,
     CONF_SLOW_POLL_SECONDS,
@@ -187,9 +188,19 @@ DEFAULT_OPTIONS_FORM: dict[str, dict[str, Any]] = {
 
 # The fields of the user and reconfigure forms of each subentry type.
 FORM_FIELDS: dict[str, set[str]] = {
-    ServiceType.SEERR: {CONF_URL, CONF_API_KEY, CONF_VERIFY_SSL},
-    ServiceType.SONARR: {CONF_URL, CONF_API_KEY, CONF_VERIFY_SSL},
-    ServiceType.RADARR: {CONF_URL, CONF_API_KEY, CONF_VERIFY_SSL},
+    ServiceType.SEERR: {CONF_URL, CONF_API_KEY, CONF_VERIFY_SSL, CONF_REGISTER_WEBHOOK},
+    ServiceType.SONARR: {
+        CONF_URL,
+        CONF_API_KEY,
+        CONF_VERIFY_SSL,
+        CONF_REGISTER_WEBHOOK,
+    },
+    ServiceType.RADARR: {
+        CONF_URL,
+        CONF_API_KEY,
+        CONF_VERIFY_SSL,
+        CONF_REGISTER_WEBHOOK,
+    },
     ServiceType.JELLYFIN: {CONF_URL, CONF_API_KEY, CONF_EXTERNAL_URL, CONF_VERIFY_SSL},
     ServiceType.QBITTORRENT: {
         CONF_URL,
@@ -1620,6 +1631,7 @@ async def test_reconfigure_keeps_key_and_webhook(
         CONF_API_KEY: API_KEY,
         CONF_VERIFY_SSL: False,
         CONF_WEBHOOK_ID: "a" * 64,
+        CONF_REGISTER_WEBHOOK: False,
     }
 
 
@@ -1658,7 +1670,11 @@ async def test_reconfigure_errors_then_recover(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_URL: "invalid_url"}
-    assert suggested_values(result) == {CONF_URL: "sonarr.lan", CONF_VERIFY_SSL: True}
+    assert suggested_values(result) == {
+        CONF_URL: "sonarr.lan",
+        CONF_VERIFY_SSL: True,
+        CONF_REGISTER_WEBHOOK: False,
+    }
 
     mock_sonarr(aioclient_mock, status=401)
     result = await hass.config_entries.subentries.async_configure(
@@ -2275,6 +2291,10 @@ def test_subentry_translations(service: str) -> None:
         assert set(steps) == {"user", "reconfigure"}
     if service in (ServiceType.SONARR, ServiceType.RADARR):
         errors.add("wrong_service")
+    if service in (ServiceType.SEERR, ServiceType.SONARR, ServiceType.RADARR):
+        errors |= {"registration_unreachable", "registration_failed"}
+    if service == ServiceType.SEERR:
+        errors.add("registration_in_use")
     assert set(strings["error"]) == errors
     assert set(strings["abort"]) == {"already_configured", "reconfigure_successful"}
 

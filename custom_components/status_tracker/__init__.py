@@ -15,6 +15,11 @@ from .hub import StatusTrackerConfigEntry, StatusTrackerHub
 from .services import async_setup_services
 from .store import RequestStore
 from .webhook import async_register_webhooks
+from .webhook_registration import (
+    async_keep_registered,
+    async_remove_for_entry,
+    async_remove_for_removed_services,
+)
 from .websocket_api import async_setup_websocket_api
 
 PLATFORMS: Final = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
@@ -46,6 +51,8 @@ async def async_setup_entry(
     hub.unregister_webhooks = unregister_webhooks
     entry.async_on_unload(unregister_webhooks)
     await hub.async_start()
+    # Webhooks the user let the integration set up in the services themselves.
+    async_keep_registered(hass, entry)
     # Adding, changing or removing a service (subentry) or an option reloads.
     entry.async_on_unload(entry.add_update_listener(_async_reload))
     return True
@@ -66,9 +73,12 @@ async def async_unload_entry(
 async def async_remove_entry(
     hass: HomeAssistant, entry: StatusTrackerConfigEntry
 ) -> None:
-    """Delete the hub's stored requests when the hub is removed."""
+    """Delete the hub's stored requests and the webhooks it set up in services."""
+    await async_remove_for_entry(hass, entry)
     await RequestStore(hass, entry.entry_id).async_remove()
 
 
 async def _async_reload(hass: HomeAssistant, entry: StatusTrackerConfigEntry) -> None:
+    # The running hub still has the clients of services just removed.
+    await async_remove_for_removed_services(entry)
     await hass.config_entries.async_reload(entry.entry_id)

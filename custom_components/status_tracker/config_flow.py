@@ -4,7 +4,11 @@ One config entry is one media stack (the hub). Each upstream service instance is
 a config subentry of that entry, added through its own subentry flow. Every
 subentry flow is one small subclass of `ServiceSubentryFlow` registered with
 `@_register`; the base class owns the form, URL handling, duplicate checks, live
-validation, the webhook instructions step and reconfigure.
+validation, the webhook steps and reconfigure.
+
+Seerr, Sonarr and Radarr can set up their webhook themselves if the user ticks
+the box for it (webhook_registration.py); otherwise, or when no Home Assistant
+address works, the manual steps with the webhook URL are shown.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
@@ -54,6 +59,7 @@ from .api import (
     SonarrClient,
     normalize_url,
 )
+from .clients import create_client
 from .const import (
     CONF_ANIME_PATHS,
     CONF_ANIME_TAGS,
@@ -64,6 +70,7 @@ from .const import (
     CONF_HUB_NAME,
     CONF_PASSWORD,
     CONF_PROPAGATE_DELETIONS,
+    CONF_REGISTER_WEBHOOK,
     CONF_RETENTION_DAYS,
     CONF_SERVER_ID,
     CONF_SLOW_POLL_SECONDS,
@@ -79,12 +86,22 @@ from .const import (
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_LOCAL_ONLY,
     DEFAULT_HUB_NAME,
+    DEFAULT_WEBHOOK_LOCAL_ONLY,
     DOMAIN,
     LOGGER,
     WEBHOOK_SERVICES,
     ServiceType,
 )
 from .options import DEFAULT_OPTIONS
+from .webhook_registration import (
+    NOT_ASKED,
+    REGISTRABLE_SERVICES,
+    Outcome,
+    PendingRegistration,
+    RegistrationResult,
+    async_check_webhook,
+    display_url,
+)
 
 STEP_HUB_SCHEMA: Final = vol.Schema(
     {vol.Required(CONF_HUB_NAME, default=DEFAULT_HUB_NAME): TextSelector()}
@@ -145,6 +162,13 @@ _URL_SELECTOR: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.URL
 _PASSWORD_SELECTOR: Final = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD)
 )
+# Why the webhook could not be set up in the service, as a webhook step error.
+# Without a Home Assistant URL that step shows no_url_available anyway.
+_REGISTRATION_ERRORS: Final = {
+    Outcome.UNREACHABLE: "registration_unreachable",
+    Outcome.IN_USE: "registration_in_use",
+    Outcome.FAILED: "registration_failed",
+}
 
 
 class StatusTrackerConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -337,6 +361,11 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         super().__init__()
         self._title = ""
         self._data: dict[str, Any] = {}
+        # The checked registration of the webhook in the service, saved when the
+        # user confirms it.
+        self._registration = NOT_ASKED
+        # Where the service reaches Home Assistant, without the secret path.
+        self._ha_url = ""
 
     @classmethod
     def credentials_schema(cls, *, keep_current: bool) -> dict[vol.Marker, Any]:
@@ -361,14 +390,21 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
 
     def _schema(self, *, reconfigure: bool) -> vol.Schema:
         """Return the form schema of the user and reconfigure steps."""
-        return vol.Schema(
-            {
-                vol.Required(CONF_URL): _URL_SELECTOR,
-                **self.credentials_schema(keep_current=reconfigure),
-                **self.extra_schema(),
-                vol.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
-            }
-        )
+        fields: dict[vol.Marker, Any] = {
+            vol.Required(CONF_URL): _URL_SELECTOR,
+            **self.credentials_schema(keep_current=reconfigure),
+            **self.extra_schema(),
+            vol.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
+        }
+        if self.service_type in REGISTRABLE_SERVICES:
+            # Unticked until the user agrees: it writes into the service's own
+            # settings (Seerr has a single webhook agent) and makes the service
+            # post test events, so it needs explicit consent. Existing users
+            # keep doing it by hand unless they opt in.
+            fields[vol.Required(CONF_REGISTER_WEBHOOK, default=False)] = (
+                BooleanSelector()
+            )
+        return vol.Schema(fields)
 
     def _other_subentries(self) -> list[ConfigSubentry]:
         """Return the subentries of the hub except the one being reconfigured."""
@@ -425,7 +461,7 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
                 if self.service_type in WEBHOOK_SERVICES:
                     # Generated once, here; reconfigure keeps it.
                     self._data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
-                    return await self.async_step_webhook()
+                    return await self._async_webhook_steps()
                 return self._async_create_subentry()
         return self.async_show_form(
             step_id="user",
@@ -435,14 +471,74 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
             errors=errors,
         )
 
+    async def _async_webhook_steps(self) -> SubentryFlowResult:
+        """Check the service's webhook if the user asked for it, else show how to."""
+        if self._data.get(CONF_REGISTER_WEBHOOK):
+            self._registration = await self._async_check_webhook()
+            result = self._registration.result
+            if result.ok:
+                self._ha_url = display_url(result.url or "")
+                return await self.async_step_registered()
+            self._log_failure(result)
+        return await self.async_step_webhook()
+
+    def _log_failure(self, result: RegistrationResult) -> None:
+        """Log why the service refused (the form can only say that it did)."""
+        if result.outcome is Outcome.FAILED and result.detail:
+            LOGGER.warning(
+                "Could not set up the webhook in %s: %s", self._title, result.detail
+            )
+
+    async def _async_check_webhook(self) -> PendingRegistration:
+        """Test the service against Home Assistant's URLs; nothing is saved yet."""
+        local_only = self._get_entry().options.get(
+            CONF_WEBHOOK_LOCAL_ONLY, DEFAULT_WEBHOOK_LOCAL_ONLY
+        )
+        try:
+            return await async_check_webhook(
+                self.hass,
+                create_client(self.hass, self.service_type, self._data),
+                self._data[CONF_WEBHOOK_ID],
+                # Set on reconfigure: the loaded hub answers the webhook.
+                subentry_id=self.context.get("subentry_id"),
+                local_only=local_only,
+            )
+        except Exception:  # noqa: BLE001
+            LOGGER.exception(
+                "Unexpected error setting up the webhook in %s", self.service_type
+            )
+            return PendingRegistration(RegistrationResult(Outcome.FAILED))
+
+    async def async_step_registered(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Say where the service will send its events; submitting saves it there.
+
+        If saving fails, the manual steps are shown instead.
+        """
+        if user_input is not None:
+            result = await self._registration.async_save()
+            if result.ok:
+                return self._async_finish()
+            self._log_failure(result)
+            self._registration = PendingRegistration(result)
+            return await self.async_step_webhook()
+        return self.async_show_form(
+            step_id="registered",
+            data_schema=vol.Schema({}),
+            description_placeholders={"ha_url": self._ha_url},
+        )
+
     async def async_step_webhook(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Show the webhook URL to paste into the service; submitting creates it."""
+        """Show the webhook URL to paste into the service; submitting saves."""
         if user_input is not None:
-            return self._async_create_subentry()
+            return self._async_finish()
         webhook_id: str = self._data[CONF_WEBHOOK_ID]
         errors: dict[str, str] = {}
+        if error := _REGISTRATION_ERRORS.get(self._registration.result.outcome):
+            errors["base"] = error
         try:
             # The services run on the LAN: offer the internal address first.
             webhook_url = webhook.async_generate_url(
@@ -459,16 +555,38 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         )
 
     @callback
+    def _async_finish(self) -> SubentryFlowResult:
+        """Save the validated data: create the subentry, or update it."""
+        if self.source == SOURCE_RECONFIGURE:
+            return self._async_update_subentry()
+        return self._async_create_subentry()
+
+    @callback
     def _async_create_subentry(self) -> SubentryFlowResult:
         """Create the subentry from the validated data."""
         return self.async_create_entry(
             title=self._title, data=self._data, unique_id=self._data[CONF_URL]
         )
 
+    @callback
+    def _async_update_subentry(self) -> SubentryFlowResult:
+        """Update the reconfigured subentry with the validated data."""
+        return self.async_update_and_abort(
+            self._get_entry(),
+            self._get_reconfigure_subentry(),
+            title=self._title,
+            unique_id=self._data[CONF_URL],
+            data=self._data,
+        )
+
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Change URL, credentials or settings; the webhook id is kept."""
+        """Change URL, credentials or settings; the webhook id is kept.
+
+        With the box ticked the webhook is set up (or brought up to date) in the
+        service before saving, and the outcome is shown.
+        """
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -477,16 +595,11 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
                 # Replace, not merge, the data: a cleared optional field (external
                 # URL) or a replaced secret must not survive. Only the webhook id is
                 # not part of the form.
-                data = dict(self._data)
                 if CONF_WEBHOOK_ID in subentry.data:
-                    data[CONF_WEBHOOK_ID] = subentry.data[CONF_WEBHOOK_ID]
-                return self.async_update_and_abort(
-                    self._get_entry(),
-                    subentry,
-                    title=self._title,
-                    unique_id=self._data[CONF_URL],
-                    data=data,
-                )
+                    self._data[CONF_WEBHOOK_ID] = subentry.data[CONF_WEBHOOK_ID]
+                    if self._data.get(CONF_REGISTER_WEBHOOK):
+                        return await self._async_webhook_steps()
+                return self._async_update_subentry()
         suggested = {
             key: value
             for key, value in (user_input or subentry.data).items()

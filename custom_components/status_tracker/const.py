@@ -52,6 +52,8 @@ CONF_USERNAME: Final = "username"
 CONF_PASSWORD: Final = "password"  # noqa: S105 (a field name)
 CONF_EXTERNAL_URL: Final = "external_url"
 CONF_SERVER_ID: Final = "server_id"
+# The user's consent to set up (and keep current) the webhook in the service.
+CONF_REGISTER_WEBHOOK: Final = "register_webhook"
 # Reauth flows name the subentry whose credentials stopped working.
 CONF_SUBENTRY_ID: Final = "subentry_id"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .arr import (
     ArrClient,
     ArrMovie,
+    ArrNotification,
     ArrSeries,
     ArrSystemStatus,
     RadarrClient,
@@ -25,13 +26,20 @@ from .errors import (
 )
 from .jellyfin import JellyfinClient, JellyfinSystemInfo, RecentItemsPage
 from .qbittorrent import QBittorrentClient, QBittorrentVersion
-from .seerr import SeerrClient, SeerrMedia, SeerrRequest, SeerrStatus
+from .seerr import (
+    SeerrClient,
+    SeerrMedia,
+    SeerrRequest,
+    SeerrStatus,
+    SeerrWebhookSettings,
+)
 from .shoko import ShokoClient, ShokoFileInfo, ShokoVersion
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "ArrClient",
     "ArrMovie",
+    "ArrNotification",
     "ArrSeries",
     "ArrSystemStatus",
     "Banned",
@@ -48,6 +56,7 @@ __all__ = [
     "SeerrMedia",
     "SeerrRequest",
     "SeerrStatus",
+    "SeerrWebhookSettings",
     "ServiceClient",
     "ServiceError",
     "ShokoClient",

@@ -1,7 +1,16 @@
-"""Clients for Sonarr v4 and Radarr v5/v6, REST base ``/api/v3``."""
+"""Clients for Sonarr v4 and Radarr v5/v6, REST base ``/api/v3``.
+
+Connections ("notifications") follow ``ProviderControllerBase`` (PROTOCOLS.md
+§2.3): ``GET /api/v3/notification`` lists them, ``POST`` creates (201 + the
+resource), ``PUT /{id}`` replaces one (202), ``DELETE /{id}`` removes it, and
+``POST /api/v3/notification/test`` tests a resource without saving it: a
+Webhook test posts a ``Test`` event to its URL and answers 400 when that fails.
+Create and update test again unless ``forceSave=true`` is given.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 import logging
 from typing import Any, ClassVar, Final
@@ -22,6 +31,10 @@ from .errors import UnexpectedResponse
 _LOGGER = logging.getLogger(__name__)
 
 COMMAND_PATH: Final = "/api/v3/command"
+NOTIFICATION_PATH: Final = "/api/v3/notification"
+# Create/update without the built-in test: callers test first with
+# async_test_notification, so the URL would only get a second Test event.
+_FORCE_SAVE: Final = {"forceSave": "true"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +81,25 @@ class ArrMovie:
     root_folder_path: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ArrNotification:
+    """A connection (``NotificationResource``) as Sonarr/Radarr list it."""
+
+    id: int
+    name: str
+    implementation: str
+    # The whole resource as read: an update sends it back with changes.
+    resource: dict[str, Any]
+
+    def field(self, name: str) -> Any:
+        """Return the value of a setting (``fields[].value`` by name), else None."""
+        fields = self.resource.get("fields")
+        for item in fields if isinstance(fields, list) else ():
+            if isinstance(item, dict) and item.get("name") == name:
+                return item.get("value")
+        return None
+
+
 class ArrClient(ApiKeyClient):
     """Behaviour shared by Sonarr and Radarr (same auth, same system API)."""
 
@@ -86,6 +118,67 @@ class ArrClient(ApiKeyClient):
             instance_name=json_optional_str(data, "instanceName") or app_name,
             version=json_str(data, "version"),
         )
+
+    # -- connections (notifications) ----------------------------------------------
+
+    async def async_get_notifications(self) -> list[ArrNotification]:
+        """Return every connection; malformed elements are skipped."""
+        data = await self._async_get_list(NOTIFICATION_PATH, {}, "notifications")
+        notifications: list[ArrNotification] = []
+        for element in data:
+            if (
+                not isinstance(element, dict)
+                or (notification_id := json_optional_int(element, "id")) is None
+            ):
+                _LOGGER.debug("Skipping a malformed %s connection", self.service_name)
+                continue
+            notifications.append(
+                ArrNotification(
+                    id=notification_id,
+                    name=json_optional_str(element, "name") or "",
+                    implementation=json_optional_str(element, "implementation") or "",
+                    resource=element,
+                )
+            )
+        return notifications
+
+    async def async_test_notification(self, resource: Mapping[str, Any]) -> None:
+        """Test a connection without saving it; UnexpectedResponse if it fails."""
+        await self._async_request(
+            "POST", f"{NOTIFICATION_PATH}/test", json_body=dict(resource)
+        )
+
+    async def async_create_notification(self, resource: Mapping[str, Any]) -> int:
+        """Create a connection without testing it again; return its id."""
+        body = await self._async_request(
+            "POST", NOTIFICATION_PATH, params=_FORCE_SAVE, json_body=dict(resource)
+        )
+        data = json_object(
+            self._decode_json(body, "POST", NOTIFICATION_PATH), "notification"
+        )
+        notification_id = json_optional_int(data, "id")
+        if notification_id is None:
+            raise UnexpectedResponse(
+                self._describe("POST", NOTIFICATION_PATH, "did not answer an id")
+            )
+        return notification_id
+
+    async def async_update_notification(
+        self, notification_id: int, resource: Mapping[str, Any]
+    ) -> None:
+        """Replace a connection (the full resource) without testing it again."""
+        positive_id(notification_id, "notification_id")
+        await self._async_request(
+            "PUT",
+            f"{NOTIFICATION_PATH}/{notification_id}",
+            params=_FORCE_SAVE,
+            json_body={**resource, "id": notification_id},
+        )
+
+    async def async_delete_notification(self, notification_id: int) -> None:
+        """Delete a connection; NotFound when it does not exist (any more)."""
+        positive_id(notification_id, "notification_id")
+        await self._async_delete(f"{NOTIFICATION_PATH}/{notification_id}", {})
 
     async def _async_delete(self, path: str, params: dict[str, str]) -> None:
         """DELETE one resource; NotFound when the application does not know it."""

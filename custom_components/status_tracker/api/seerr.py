@@ -10,11 +10,18 @@ Facts (PROTOCOLS.md §4.2, seerr-team/seerr ``server/routes/request.ts``,
   {"pages", "pageSize", "results", "page"}, "results": [MediaRequest]}``.
 - ``GET /api/v1/movie/{tmdbId}`` / ``GET /api/v1/tv/{tmdbId}`` answer TMDB details
   with ``mediaInfo`` (the Media row) only when Seerr knows the title.
+- ``GET /api/v1/settings/notifications/webhook`` answers the webhook agent with
+  ``options.jsonPayload`` decoded once: the template text. ``POST`` of the same
+  path replaces the whole agent and ``POST .../webhook/test`` sends a
+  TEST_NOTIFICATION with the posted settings, answering 204 when the target
+  answered 2xx and 500 otherwise (``server/routes/settings/notifications.ts``).
+  Both POSTs expect ``jsonPayload`` JSON-encoded once more (PROTOCOLS.md §4.2).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import json
 import logging
 from typing import Any, Final, Literal
 
@@ -33,6 +40,7 @@ _LOGGER = logging.getLogger(__name__)
 
 REQUEST_PATH: Final = "/api/v1/request"
 MEDIA_PATH: Final = "/api/v1/media"
+WEBHOOK_SETTINGS_PATH: Final = "/api/v1/settings/notifications/webhook"
 # Seerr's MediaType values, which are also the lookup routes' names.
 MEDIA_TYPES: Final = frozenset({"movie", "tv"})
 
@@ -87,6 +95,22 @@ class SeerrRequest:
     created_at: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SeerrWebhookSettings:
+    """Seerr's webhook notification agent (it has exactly one).
+
+    `template` is the JSON payload template as text, as GET answers it; the
+    client encodes it once more when sending (``jsonPayload`` is a JSON string
+    literal whose content is JSON). `types` is the notification bitmask.
+    """
+
+    enabled: bool
+    types: int
+    webhook_url: str
+    template: str
+    auth_header: str = ""
+
+
 class SeerrClient(ApiKeyClient):
     """Seerr client authenticating with the ``X-Api-Key`` header (acts as the admin)."""
 
@@ -109,6 +133,43 @@ class SeerrClient(ApiKeyClient):
         status = await self.async_get_status()
         await self.async_check_auth()
         return status
+
+    # -- webhook agent ----------------------------------------------------------
+
+    async def async_get_webhook_settings(self) -> SeerrWebhookSettings:
+        """Return the webhook agent's settings (admin; the API key acts as user 1)."""
+        data = json_object(
+            await self._async_get_json(WEBHOOK_SETTINGS_PATH), "webhook settings"
+        )
+        options = data.get("options")
+        if not isinstance(options, dict):
+            options = {}
+        template = options.get("jsonPayload")
+        return SeerrWebhookSettings(
+            enabled=json_optional_bool(data, "enabled") is True,
+            types=json_optional_int(data, "types", minimum=0) or 0,
+            webhook_url=json_optional_str(options, "webhookUrl") or "",
+            # GET decodes the stored payload once: normally the template text.
+            template=template if isinstance(template, str) else "",
+            auth_header=json_optional_str(options, "authHeader") or "",
+        )
+
+    async def async_set_webhook_settings(self, settings: SeerrWebhookSettings) -> None:
+        """Replace the webhook agent's settings (``POST .../webhook``)."""
+        await self._async_request(
+            "POST", WEBHOOK_SETTINGS_PATH, json_body=_webhook_body(settings)
+        )
+
+    async def async_test_webhook_settings(self, settings: SeerrWebhookSettings) -> None:
+        """Make Seerr send a TEST_NOTIFICATION with these settings, unsaved.
+
+        The route needs a user: the API key provides one (Seerr's auth middleware
+        loads user 1 for it, ``server/middleware/auth.ts``). It answers 204 once
+        the target accepted the post, else 500 (UnexpectedResponse here).
+        """
+        await self._async_request(
+            "POST", f"{WEBHOOK_SETTINGS_PATH}/test", json_body=_webhook_body(settings)
+        )
 
     # -- requests and media -----------------------------------------------------
 
@@ -215,6 +276,26 @@ class SeerrClient(ApiKeyClient):
                 self._describe("GET", path, "answered a malformed mediaInfo")
             )
         return media
+
+
+def _webhook_body(settings: SeerrWebhookSettings) -> dict[str, Any]:
+    """Return the body Seerr's webhook routes take.
+
+    ``jsonPayload`` is the template text JSON-encoded once more: the route checks
+    it with one ``JSON.parse`` and the agent parses it twice when sending, so
+    plain template text would be accepted here and fail at every notification.
+    """
+    return {
+        "enabled": settings.enabled,
+        "embedPoster": True,
+        "types": settings.types,
+        "options": {
+            "webhookUrl": settings.webhook_url,
+            "jsonPayload": json.dumps(settings.template),
+            "authHeader": settings.auth_header,
+            "supportVariables": False,
+        },
+    }
 
 
 def _parse_media(data: Any) -> SeerrMedia | None:
