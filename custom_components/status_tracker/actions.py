@@ -20,7 +20,15 @@ from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .api import JellyfinClient, RadarrClient, SeerrClient, ServiceError, SonarrClient
+from .api import (
+    ArrMovie,
+    ArrSeries,
+    JellyfinClient,
+    RadarrClient,
+    SeerrClient,
+    ServiceError,
+    SonarrClient,
+)
 from .const import DOMAIN, LOGGER, ServiceType
 from .deleting import Service, async_delete_everywhere, is_partial
 from .deletion import ServiceOutcome, ServiceResult
@@ -323,14 +331,7 @@ class HubActions:
                 continue
             self._link(
                 instance,
-                MediaRef(
-                    MediaType.MOVIE,
-                    movie.title,
-                    year=movie.year,
-                    tmdb_id=movie.tmdb_id,
-                    imdb_id=movie.imdb_id,
-                    arr_id=movie.id,
-                ),
+                _movie_ref(movie),
             )
             return movie.has_file
         # Seerr hands movies to Radarr: one Radarr lacks, is not on disk.
@@ -395,14 +396,7 @@ class HubActions:
                                 self._hub.tracker.sync_arr_item(
                                     "radarr",
                                     instance.subentry_id,
-                                    MediaRef(
-                                        MediaType.MOVIE,
-                                        movie.title,
-                                        year=movie.year,
-                                        tmdb_id=movie.tmdb_id,
-                                        imdb_id=movie.imdb_id,
-                                        arr_id=movie.id,
-                                    ),
+                                    _movie_ref(movie),
                                 )
                             )
                     case SeerrClient():
@@ -529,7 +523,18 @@ class _LibrarySync:
         }
 
 
-def _series_ref(series: Any) -> MediaRef:
+def _movie_ref(movie: ArrMovie) -> MediaRef:
+    return MediaRef(
+        MediaType.MOVIE,
+        movie.title,
+        year=movie.year,
+        tmdb_id=movie.tmdb_id,
+        imdb_id=movie.imdb_id,
+        arr_id=movie.id,
+    )
+
+
+def _series_ref(series: ArrSeries) -> MediaRef:
     return MediaRef(
         MediaType.TV,
         series.title,

@@ -14,6 +14,7 @@ from typing import Any
 
 from .api import JellyfinClient
 from .correlation import int_or_none
+from .lifecycle import in_requested_seasons
 from .model import Request
 from .observations import JellyfinItem, MediaType
 from .parsers.jellyfin_api import is_playable, item_from_dto
@@ -41,7 +42,7 @@ async def async_find_request_items(
         if is_playable(dto)
         and (item := item_from_dto(dto)) is not None
         and item.season is not None
-        and (not request.seasons or item.season in request.seasons)
+        and in_requested_seasons(request, item.season)
     ]
 
 

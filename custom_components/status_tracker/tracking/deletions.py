@@ -10,6 +10,7 @@ show goes back to waiting for it. Upgrades replace files and are ignored.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Final
 
@@ -180,6 +181,10 @@ class DeletionRules(TrackerCore):
                 episodes = [
                     e for e in request.episodes.values() if e.jellyfin_id == obs.item_id
                 ]
+                if episodes:
+                    # The item is there again since an earlier deletion of it
+                    # (a repeated delivery finds no episode with this id).
+                    _reopen(request, key, when.isoformat())
                 self._episodes_missing(
                     request,
                     episodes,
@@ -268,9 +273,30 @@ class DeletionRules(TrackerCore):
         ):
             return
         for episode in episodes:
+            if episode.jellyfin_id:
+                # Jellyfin derives item ids from paths: the file put back gets
+                # the same id, and its ItemAdded must count again.
+                _reopen(request, f"jellyfin:added:{episode.jellyfin_id}", at)
             _forget_file(episode)
         self._log_deletion(request, source=source, at=at, episodes=labels)
         touched.add(request)
+
+
+def _reopen(request: Request, key: str, at: str) -> None:
+    """Let a recorded fact be recorded again; its timeline entry stays.
+
+    The entry's idempotency key gets a suffix, so the fact is still history
+    (also after a restart, which rebuilds the seen keys from the timeline).
+    """
+    if key not in request.seen_keys:
+        return
+    retired = f"{key}|until:{at}"
+    request.timeline = [
+        replace(entry, key=retired) if entry.key == key else entry
+        for entry in request.timeline
+    ]
+    request.seen_keys.discard(key)
+    request.seen_keys.add(retired)
 
 
 def _forget_file(unit: Unit) -> None:
