@@ -7,7 +7,11 @@ from datetime import timedelta
 from aiohttp import ClientError
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -153,3 +157,27 @@ async def test_credentials_repair_replaces_unreachable(
         DOMAIN, f"credentials_{SUBENTRY_IDS['sonarr']}"
     )
     assert issue_registry.async_get_issue(DOMAIN, UNREACHABLE_SONARR) is None
+
+
+async def test_removed_service_leaves_no_stale_device(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Removing a service removes its device and entities; the others stay."""
+    devices = dr.async_get(hass)
+    entities = er.async_get(hass)
+    sonarr = devices.async_get_device({(DOMAIN, SUBENTRY_IDS["sonarr"])})
+    assert sonarr is not None
+    assert er.async_entries_for_device(entities, sonarr.id)
+
+    assert hass.config_entries.async_remove_subentry(
+        init_integration, SUBENTRY_IDS["sonarr"]
+    )
+    await hass.async_block_till_done()
+
+    assert devices.async_get_device({(DOMAIN, SUBENTRY_IDS["sonarr"])}) is None
+    assert not [
+        e
+        for e in er.async_entries_for_config_entry(entities, init_integration.entry_id)
+        if e.unique_id.startswith(SUBENTRY_IDS["sonarr"])
+    ]
+    assert devices.async_get_device({(DOMAIN, SUBENTRY_IDS["radarr"])}) is not None
