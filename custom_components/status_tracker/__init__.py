@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .entity import hub_device_info
+from .frontend import async_setup_frontend
 from .hub import StatusTrackerConfigEntry, StatusTrackerHub
 from .services import async_setup_services
 from .store import RequestStore
@@ -31,6 +32,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions: they exist even while no hub is loaded."""
     async_setup_services(hass)
     async_setup_websocket_api(hass)
+    await async_setup_frontend(hass)
     return True
 
 

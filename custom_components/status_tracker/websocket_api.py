@@ -21,7 +21,7 @@ import voluptuous as vol
 
 from .const import DOMAIN
 from .hub import StatusTrackerHub, signal_changed, signal_removed
-from .model import ALL_STATES
+from .model import ALL_STATES, Request
 from .views import (
     MAX_PAGE_SIZE,
     RequestFilter,
@@ -30,7 +30,9 @@ from .views import (
     requests_page,
 )
 
-_ENTRY: Final[dict[str | vol.Marker, Any]] = {vol.Optional("config_entry_id"): cv.string}
+_ENTRY: Final[dict[str | vol.Marker, Any]] = {
+    vol.Optional("config_entry_id"): cv.string
+}
 _PAGING: Final[dict[str | vol.Marker, Any]] = {
     vol.Optional("offset", default=0): vol.All(int, vol.Range(min=0)),
     vol.Optional("limit", default=50): vol.All(
@@ -104,6 +106,8 @@ def ws_list_requests(
     )
     for view in result["requests"]:
         view["jellyfin_url"] = _jellyfin_url(hub, view["request_id"])
+        if (request := hub.tracker.get(view["request_id"])) is not None:
+            view.update(download_figures(request))
     connection.send_result(msg["id"], result)
 
 
@@ -127,6 +131,7 @@ def ws_get_request(
         return
     view = request_view(request, dt_util.utcnow())
     view["jellyfin_url"] = hub.jellyfin_link(request)
+    view.update(download_figures(request))
     connection.send_result(msg["id"], view)
 
 
@@ -153,6 +158,7 @@ def ws_subscribe_requests(
             if request is not None and current.tracker.is_listed(request_id):
                 view = request_view(request, now, details=False)
                 view["jellyfin_url"] = current.jellyfin_link(request)
+                view.update(download_figures(request))
                 found.append(view)
         return found
 
@@ -212,3 +218,18 @@ def ws_deletion_log(
 def _jellyfin_url(hub: StatusTrackerHub, request_id: str) -> str | None:
     request = hub.tracker.get(request_id)
     return hub.jellyfin_link(request) if request is not None else None
+
+
+def download_figures(request: Request) -> dict[str, int | None]:
+    """Return the card's live figures: total speed (B/s) and the longest ETA (s).
+
+    Only downloads still running count; None when nothing is downloading.
+    """
+    running = [d for d in request.downloads.values() if not d.complete]
+    if not running:
+        return {"speed": None, "eta": None}
+    etas = [d.eta for d in running if d.eta is not None]
+    return {
+        "speed": sum(d.speed for d in running),
+        "eta": max(etas) if etas else None,
+    }
