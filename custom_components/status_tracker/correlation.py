@@ -39,8 +39,11 @@ class CorrelationIndex:
 
     def __init__(self) -> None:
         """Create an empty index."""
-        self._ids: dict[IndexKey, set[str]] = {}
-        self._keys_of: dict[str, frozenset[IndexKey]] = {}
+        # Most keys belong to one request: such a bucket is the id itself, a set
+        # only when several share the key (a set costs ~200 bytes per key).
+        self._ids: dict[IndexKey, str | set[str]] = {}
+        # The keys of each request, as a tuple (a frozenset costs ~3x more).
+        self._keys_of: dict[str, tuple[IndexKey, ...]] = {}
 
     def clear(self) -> None:
         """Forget everything."""
@@ -51,30 +54,45 @@ class CorrelationIndex:
         """Return the ids of requests indexed under any of `keys`."""
         found: set[str] = set()
         for key in keys:
-            found |= self._ids.get(key, set())
+            bucket = self._ids.get(key)
+            if isinstance(bucket, str):
+                found.add(bucket)
+            elif bucket:
+                found |= bucket
         return found
 
     def update(self, request: Request) -> set[IndexKey]:
         """Re-index one request; return the keys it did not have before."""
-        keys = frozenset(request_keys(request))
-        old = self._keys_of.get(request.id, frozenset())
+        keys = set(request_keys(request))
+        old = set(self._keys_of.get(request.id, ()))
         self._drop(request.id, old - keys)
-        for key in keys - old:
-            self._ids.setdefault(key, set()).add(request.id)
-        self._keys_of[request.id] = keys
-        return set(keys - old)
+        added = keys - old
+        for key in added:
+            bucket = self._ids.get(key)
+            if bucket is None or bucket == request.id:
+                self._ids[key] = request.id
+            elif isinstance(bucket, str):
+                self._ids[key] = {bucket, request.id}
+            else:
+                bucket.add(request.id)
+        self._keys_of[request.id] = tuple(keys)
+        return added
 
     def remove(self, request_id: str) -> None:
         """Remove one request from the index."""
-        self._drop(request_id, self._keys_of.pop(request_id, frozenset()))
+        self._drop(request_id, self._keys_of.pop(request_id, ()))
 
     def _drop(self, request_id: str, keys: Iterable[IndexKey]) -> None:
         for key in keys:
             bucket = self._ids.get(key)
-            if bucket is not None:
+            if isinstance(bucket, set):
+                # A set holds two ids or more: with one left it becomes a str.
                 bucket.discard(request_id)
-                if not bucket:
-                    del self._ids[key]
+                if len(bucket) == 1:
+                    self._ids[key] = bucket.pop()
+            elif bucket == request_id:
+                # The request's own id: its keys and the buckets move together.
+                del self._ids[key]
 
 
 def int_or_none(value: str | None) -> int | None:

@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+import gc
 import logging
 from typing import Any, Final
 from uuid import uuid4
@@ -245,11 +246,21 @@ class TrackerCore(ABC):
         self._index.clear()
         self._active.clear()
         self._recent.clear()
-        for item in data.get("requests", ()):
-            request = Request.from_dict(item)
-            self._requests[request.id] = request
-            self._index.update(request)
-            self._track_finished(request)
+        # Loading makes hundreds of thousands of objects and no garbage: with
+        # the cyclic collector paused, it does not rescan the whole process
+        # again and again meanwhile (setup with 10,000 stored requests went
+        # from 2.3 s to 1.1 s in script/bench).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for item in data.get("requests", ()):
+                request = Request.from_dict(item)
+                self._requests[request.id] = request
+                self._index.update(request)
+                self._track_finished(request)
+        finally:
+            if collecting:
+                gc.enable()
         self._deletion_log = [
             DeletionLogEntry.from_dict(item) for item in data.get("deletion_log", ())
         ]
