@@ -15,6 +15,7 @@ from custom_components.status_tracker.parsers.jellyfin_api import (
     created_at,
     is_playable,
     item_from_dto,
+    library_item_from_dto,
     parse_datetime,
 )
 
@@ -195,6 +196,21 @@ def test_is_playable_not_an_object(dto: object) -> None:
 def test_item_from_dto_not_an_item(dto: object) -> None:
     """Non-objects and objects without a usable Type give None."""
     assert item_from_dto(dto) is None
+
+
+@pytest.mark.parametrize(
+    "item_type", [None, 5, ["Movie"], {"Movie": 1}, ["Series"], "Season"]
+)
+def test_library_item_from_dto_bad_type(
+    load_fixture: LoadFixture, item_type: object
+) -> None:
+    """A Type that is not a library type (even an unhashable one) gives None.
+
+    Found by tests/fuzz: a list Type used to raise TypeError out of the sync.
+    """
+    dto = next(d for d in _dtos(load_fixture) if d["Id"] == MOVIE_ID)
+    assert library_item_from_dto(dto) is not None
+    assert library_item_from_dto({**dto, "Type": item_type}) is None
 
 
 @pytest.mark.parametrize(

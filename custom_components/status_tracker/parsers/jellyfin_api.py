@@ -79,11 +79,17 @@ def item_from_dto(dto: object) -> JellyfinItem | None:
 
 def library_item_from_dto(dto: object) -> JellyfinItem | None:
     """Convert a library page's Movie or Series DTO; None (debug log) otherwise."""
-    if not isinstance(dto, Mapping) or dto.get("Type") not in LIBRARY_TYPES:
+    # Type may be any JSON value: only a string can be looked up in the set.
+    item_type = dto.get("Type") if isinstance(dto, Mapping) else None
+    if (
+        not isinstance(dto, Mapping)
+        or not isinstance(item_type, str)
+        or item_type not in LIBRARY_TYPES
+    ):
         _LOGGER.debug("Skipping a Jellyfin library entry that is not a movie or series")
         return None
     try:
-        return _read_item(dto, str(dto["Type"]))
+        return _read_item(dto, item_type)
     except InvalidPayload as err:
         _LOGGER.debug("Skipping a malformed Jellyfin library item: %s", err)
         return None
