@@ -14,9 +14,9 @@ import pytest
 
 from custom_components.status_tracker import frontend
 from custom_components.status_tracker.const import DOMAIN
+from custom_components.status_tracker.lifecycle import download_rate
 from custom_components.status_tracker.model import Download, Request
 from custom_components.status_tracker.observations import MediaType
-from custom_components.status_tracker.websocket_api import download_figures
 
 CARD = frontend.CARD_FILE
 VERSIONED = f"{frontend.CARD_URL}?v={frontend.card_version(CARD.read_bytes())}"
@@ -129,12 +129,12 @@ async def test_missing_bundle_only_warns(
     assert frontend.DATA_CARD_URL not in hass.data
 
 
-def test_download_figures_for_the_card() -> None:
+def test_download_rate_for_the_card() -> None:
     """Speed adds up over running downloads; ETA is the longest; done ones do not count."""
     request = Request(
         id="req1", media_type=MediaType.TV, title="Show", created_at="2026-01-01"
     )
-    assert download_figures(request) == {"speed": None, "eta": None}
+    assert download_rate(request) == (None, None)
     request.downloads["a"] = Download(
         progress=0.5, state="downloading", speed=1000, eta=60
     )
@@ -142,6 +142,6 @@ def test_download_figures_for_the_card() -> None:
         progress=0.2, state="downloading", speed=500, eta=600
     )
     request.downloads["c"] = Download(progress=1.0, state="uploading", speed=0, eta=0)
-    assert download_figures(request) == {"speed": 1500, "eta": 600}
+    assert download_rate(request) == (1500, 600)
     request.downloads["b"].eta = None
-    assert download_figures(request) == {"speed": 1500, "eta": 60}
+    assert download_rate(request) == (1500, 60)

@@ -195,6 +195,18 @@ def download_progress(request: Request) -> float | None:
     return _weighted_progress(list(request.downloads.values()))
 
 
+def download_rate(request: Request) -> tuple[int | None, int | None]:
+    """Return (speed in B/s, longest ETA in s) of the downloads still running.
+
+    (None, None) when nothing is downloading; finished torrents do not count.
+    """
+    running = [d for d in request.downloads.values() if not d.complete]
+    if not running:
+        return None, None
+    etas = [d.eta for d in running if d.eta is not None]
+    return sum(d.speed for d in running), max(etas) if etas else None
+
+
 def unit_progress(unit: Unit, downloads: Mapping[str, Download]) -> float | None:
     """Return the progress (0..100) of one movie/episode's own downloads."""
     return _weighted_progress(

@@ -30,7 +30,7 @@ from .hub import (
     signal_removed,
     signal_webhook,
 )
-from .lifecycle import download_progress, episode_summary
+from .lifecycle import download_progress, download_rate, episode_summary
 from .model import ALL_STATES, Request, Stage
 from .observations import MediaType
 
@@ -205,8 +205,7 @@ class RequestSensor(StatusTrackerEntity, SensorEntity):
             if request.media_type is MediaType.TV
             else None
         )
-        downloads = request.downloads.values()
-        etas = [d.eta for d in downloads if d.eta is not None and not d.complete]
+        speed, eta = download_rate(request)
         problem = next(iter(request.problems.items()), None)
         return {
             "request_id": request.id,
@@ -217,8 +216,8 @@ class RequestSensor(StatusTrackerEntity, SensorEntity):
             "progress": 100.0
             if request.state == Stage.AVAILABLE
             else download_progress(request),
-            "download_speed": sum(d.speed for d in downloads) if downloads else None,
-            "eta": max(etas) if etas else None,
+            "download_speed": speed,
+            "eta": eta,
             "episodes_total": summary.total if summary else None,
             "episodes_available": summary.available if summary else None,
             "episodes_summary": summary.text if summary else None,

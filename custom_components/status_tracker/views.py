@@ -16,6 +16,7 @@ from typing import Any, Final
 from .deletion import DeletionLogEntry
 from .lifecycle import (
     download_progress,
+    download_rate,
     episode_stage,
     episode_summary,
     in_requested_seasons,
@@ -32,6 +33,7 @@ def request_view(
     request: Request, now: datetime, *, details: bool = True
 ) -> dict[str, Any]:
     """Return a request as users see it; `details` adds episodes and timeline."""
+    speed, eta = download_rate(request)
     view: dict[str, Any] = {
         "request_id": request.id,
         "title": request.title,
@@ -48,6 +50,8 @@ def request_view(
         "is_anime": request.is_anime,
         "poster_url": request.poster_url,
         "progress": download_progress(request),
+        "speed": speed,
+        "eta": eta,
         "problems": {
             kind: {"reason": problem.reason, "since": problem.since}
             for kind, problem in request.problems.items()

@@ -7,6 +7,7 @@ request only), so the card never polls.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Final
 
 from homeassistant.components.websocket_api import async_register_command
@@ -106,8 +107,6 @@ def ws_list_requests(
     )
     for view in result["requests"]:
         view["jellyfin_url"] = _jellyfin_url(hub, view["request_id"])
-        if (request := hub.tracker.get(view["request_id"])) is not None:
-            view.update(download_figures(request))
     connection.send_result(msg["id"], result)
 
 
@@ -129,10 +128,7 @@ def ws_get_request(
     if request is None:
         connection.send_error(msg["id"], ERR_NOT_FOUND, "No such request")
         return
-    view = request_view(request, dt_util.utcnow())
-    view["jellyfin_url"] = hub.jellyfin_link(request)
-    view.update(download_figures(request))
-    connection.send_result(msg["id"], view)
+    connection.send_result(msg["id"], _view(hub, request, details=True))
 
 
 @websocket_command(
@@ -156,10 +152,7 @@ def ws_subscribe_requests(
         for request_id in request_ids:
             request = current.tracker.get(request_id)
             if request is not None and current.tracker.is_listed(request_id):
-                view = request_view(request, now, details=False)
-                view["jellyfin_url"] = current.jellyfin_link(request)
-                view.update(download_figures(request))
-                found.append(view)
+                found.append(_view(current, request, details=False, now=now))
         return found
 
     @callback
@@ -215,21 +208,19 @@ def ws_deletion_log(
     )
 
 
+def _view(
+    hub: StatusTrackerHub,
+    request: Request,
+    *,
+    details: bool,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Return a request's view with its "watch in Jellyfin" link."""
+    view = request_view(request, now or dt_util.utcnow(), details=details)
+    view["jellyfin_url"] = hub.jellyfin_link(request)
+    return view
+
+
 def _jellyfin_url(hub: StatusTrackerHub, request_id: str) -> str | None:
     request = hub.tracker.get(request_id)
     return hub.jellyfin_link(request) if request is not None else None
-
-
-def download_figures(request: Request) -> dict[str, int | None]:
-    """Return the card's live figures: total speed (B/s) and the longest ETA (s).
-
-    Only downloads still running count; None when nothing is downloading.
-    """
-    running = [d for d in request.downloads.values() if not d.complete]
-    if not running:
-        return {"speed": None, "eta": None}
-    etas = [d.eta for d in running if d.eta is not None]
-    return {
-        "speed": sum(d.speed for d in running),
-        "eta": max(etas) if etas else None,
-    }

@@ -605,6 +605,8 @@ def test_movie_view() -> None:
         "poster_url": "https://image.tmdb.org/t/p/w600_and_h900_bestv2/"
         "example-movie-poster.jpg",
         "progress": None,
+        "speed": None,
+        "eta": None,
         "problems": {},
         "ids": {
             "seerr_request": 201,
@@ -632,8 +634,8 @@ def test_movie_view_progress_and_problems() -> None:
         created_at=AT,
         state=Stage.DOWNLOADING,
         downloads={
-            "a": Download(progress=0.5, size=300),
-            "b": Download(progress=1.0, size=100),
+            "a": Download(progress=0.5, size=300, speed=2048, eta=120),
+            "b": Download(progress=1.0, size=100, speed=0, eta=0),
         },
         problems={"stalled": Problem(reason="No progress for 2 h", since=AT)},
     )
@@ -641,6 +643,8 @@ def test_movie_view_progress_and_problems() -> None:
     view = request_view(request, NOW, details=False)
 
     assert view["progress"] == 62.5
+    # Live figures of the running download only: the finished one has none.
+    assert (view["speed"], view["eta"]) == (2048, 120)
     assert view["problems"] == {
         "stalled": {"reason": "No progress for 2 h", "since": AT}
     }
