@@ -10,14 +10,13 @@ This module has no Home Assistant imports.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from .api import JellyfinClient
 from .correlation import int_or_none
 from .lifecycle import in_requested_seasons
 from .model import Request
 from .observations import JellyfinItem, MediaType
-from .parsers.jellyfin_api import is_playable, item_from_dto
+from .parsers.jellyfin_api import is_playable, item_from_dto, library_item_from_dto
 
 
 async def async_find_request_items(
@@ -55,23 +54,10 @@ async def _async_find_series(
         if (ids := found.get(request.jellyfin_series_id)) is not None:
             return request.jellyfin_series_id, ids
     for dto in await client.async_search("Series", request.title):
-        item_id, provider_ids = _series_ids(dto)
-        if item_id and _same_media(request, provider_ids):
-            return item_id, provider_ids
+        series = library_item_from_dto(dto)
+        if series is not None and _same_media(request, series.provider_ids):
+            return series.item_id, series.provider_ids
     return None
-
-
-def _series_ids(dto: Any) -> tuple[str | None, dict[str, str]]:
-    """Return a series DTO's id and lower-cased provider ids."""
-    if not isinstance(dto, dict) or not isinstance(dto.get("Id"), str):
-        return None, {}
-    raw = dto.get("ProviderIds")
-    provider_ids = {
-        str(key).lower(): value
-        for key, value in (raw.items() if isinstance(raw, dict) else ())
-        if isinstance(value, str) and value
-    }
-    return dto["Id"].replace("-", "").lower(), provider_ids
 
 
 def _same_media(request: Request, provider_ids: dict[str, str]) -> bool:
