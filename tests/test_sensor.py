@@ -23,7 +23,7 @@ from custom_components.status_tracker.observations import MediaType
 from custom_components.status_tracker.sensor import request_name
 
 from .conftest import PostWebhook
-from .flows import movie_flow, tv_flow
+from .flows import load_fixture, movie_flow, tv_flow
 
 MOVIE_SENSOR = "sensor.media_stack_example_movie_1999"
 SHOW_SENSOR = "sensor.media_stack_example_show_s1"
@@ -68,6 +68,26 @@ async def test_summary_counts(hass: HomeAssistant, post_webhook: PostWebhook) ->
     assert hass.states.get("sensor.media_stack_available_today").state == "1"
     assert hass.states.get("sensor.media_stack_processing_requests").state == "0"
     assert hass.states.get("sensor.media_stack_requests_with_problems").state == "0"
+
+
+async def test_summary_counts_follow_removal_and_reload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, post_webhook: PostWebhook
+) -> None:
+    """A deleted request leaves the counts; a reload counts the same again."""
+    for service, body in movie_flow()[:4]:
+        await post_webhook(service, body)
+    for service, body in tv_flow()[:4]:
+        await post_webhook(service, body)
+    downloading = "sensor.media_stack_downloading_requests"
+    assert hass.states.get(downloading).state == "2"
+
+    await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(downloading).state == "2"
+
+    await post_webhook("radarr", load_fixture("radarr/movie_delete.json"))
+    assert hass.states.get(MOVIE_SENSOR) is None
+    assert hass.states.get(downloading).state == "1"
 
 
 async def test_finished_request_entity_goes_after_retention(

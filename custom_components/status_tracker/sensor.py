@@ -287,7 +287,12 @@ SUMMARY_SENSORS: Final = (
 
 
 class SummarySensor(StatusTrackerEntity, SensorEntity):
-    """How many requests are in a stage group."""
+    """How many requests are in a stage group.
+
+    The sensor keeps the ids it counts and re-checks only the requests a change
+    names: recounting every listed request on each webhook made the per-event
+    cost grow with the number of active requests (script/bench, item b).
+    """
 
     entity_description: SummarySensorDescription
     _attr_state_class = SensorStateClass.MEASUREMENT
@@ -299,31 +304,73 @@ class SummarySensor(StatusTrackerEntity, SensorEntity):
         """Create the summary sensor."""
         super().__init__(hub, description.key)
         self.entity_description = description
+        self._counted: set[str] = set()
 
     async def async_added_to_hass(self) -> None:
-        """Follow request changes (and midnight for daily counts)."""
+        """Count, then follow request changes (and midnight for daily counts)."""
+        self._recount()
         entry_id = self.hub.entry.entry_id
-        for signal in (signal_changed(entry_id), signal_removed(entry_id)):
-            self.async_on_remove(
-                async_dispatcher_connect(self.hass, signal, self._async_changed)
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, signal_changed(entry_id), self._async_changed
             )
+        )
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, signal_removed(entry_id), self._async_removed
+            )
+        )
         if self.entity_description.daily:
             self.async_on_remove(
                 async_track_time_change(
-                    self.hass, self._async_changed, hour=0, minute=0, second=0
+                    self.hass, self._async_new_day, hour=0, minute=0, second=0
                 )
             )
 
+    def _recount(self) -> None:
+        midnight = dt_util.start_of_local_day()
+        counts = self.entity_description.counts
+        self._counted = {
+            request.id
+            for request in self.hub.visible_requests()
+            if counts(request, midnight)
+        }
+
     @callback
-    def _async_changed(self, *_: Any) -> None:
+    def _async_changed(self, request_ids: list[str]) -> None:
+        before = len(self._counted)
+        midnight = dt_util.start_of_local_day()
+        counts = self.entity_description.counts
+        tracker = self.hub.tracker
+        for request_id in request_ids:
+            request = tracker.get(request_id)
+            if (
+                request is not None
+                and tracker.is_listed(request_id)
+                and counts(request, midnight)
+            ):
+                self._counted.add(request_id)
+            else:
+                self._counted.discard(request_id)
+        if len(self._counted) != before:
+            self.async_write_ha_state()
+
+    @callback
+    def _async_removed(self, request_ids: list[str]) -> None:
+        before = len(self._counted)
+        self._counted.difference_update(request_ids)
+        if len(self._counted) != before:
+            self.async_write_ha_state()
+
+    @callback
+    def _async_new_day(self, _: datetime) -> None:
+        self._recount()
         self.async_write_ha_state()
 
     @property
     def native_value(self) -> int:
         """Return the count."""
-        midnight = dt_util.start_of_local_day()
-        counts = self.entity_description.counts
-        return sum(1 for r in self.hub.visible_requests() if counts(r, midnight))
+        return len(self._counted)
 
 
 class LastWebhookSensor(ServiceInstanceEntity, SensorEntity):
