@@ -129,7 +129,10 @@ def normalize_path(path: str) -> str:
     """Return a file path with '/' separators and no repeated or trailing ones."""
     parts = [part for part in path.replace("\\", "/").split("/") if part]
     prefix = "/" if path.startswith(("/", "\\")) else ""
-    return prefix + "/".join(parts)
+    normalized = prefix + "/".join(parts)
+    # The index keeps the key for every stored request: reuse the request's own
+    # string when nothing changed instead of holding an equal copy.
+    return path if normalized == path else normalized
 
 
 def file_name(path: str) -> str:

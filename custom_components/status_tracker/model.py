@@ -12,9 +12,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Final
+from sys import intern
+from typing import Any, Final, overload
 
 from .observations import MediaType, episode_key, is_torrent_complete
+
+
+def intern_or_none(value: str | None) -> str | None:
+    """Return the interned string (a plain str, also for enum members), or None."""
+    return None if value is None else intern(str(value))
+
+
+class StringSharer:
+    """Hands out one object per distinct string value, for one request's load."""
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        """Start with no strings known."""
+        self._known: dict[str, str] = {}
+
+    @overload
+    def __call__(self, value: str) -> str: ...
+
+    @overload
+    def __call__(self, value: str | None) -> str | None: ...
+
+    def __call__(self, value: str | None) -> str | None:
+        """Return the first seen string equal to `value` (None stays None)."""
+        if value is None:
+            return None
+        return self._known.setdefault(value, value)
 
 
 class Stage(StrEnum):
@@ -156,19 +184,26 @@ class Unit:
         }
 
     @staticmethod
-    def unit_kwargs(data: dict[str, Any]) -> dict[str, Any]:
-        """Return constructor arguments for the evidence fields of `data`."""
+    def unit_kwargs(
+        data: dict[str, Any], share: StringSharer | None = None
+    ) -> dict[str, Any]:
+        """Return constructor arguments for the evidence fields of `data`.
+
+        `share` returns one object for equal timestamps (see `StringSharer`).
+        """
+        share = share or StringSharer()
+        get = data.get
         return {
-            "grabbed_at": data.get("grabbed_at"),
-            "download_ids": list(data.get("download_ids", ())),
-            "imported_at": data.get("imported_at"),
-            "files": list(data.get("files", ())),
-            "matched_at": data.get("matched_at"),
-            "available_at": data.get("available_at"),
-            "jellyfin_id": data.get("jellyfin_id"),
-            "shoko_file_ids": list(data.get("shoko_file_ids", ())),
-            "shoko_episode_ids": list(data.get("shoko_episode_ids", ())),
-            "shoko_not_matched_at": data.get("shoko_not_matched_at"),
+            "grabbed_at": share(get("grabbed_at")),
+            "download_ids": list(get("download_ids", ())),
+            "imported_at": share(get("imported_at")),
+            "files": list(get("files", ())),
+            "matched_at": share(get("matched_at")),
+            "available_at": share(get("available_at")),
+            "jellyfin_id": get("jellyfin_id"),
+            "shoko_file_ids": list(get("shoko_file_ids", ())),
+            "shoko_episode_ids": list(get("shoko_episode_ids", ())),
+            "shoko_not_matched_at": share(get("shoko_not_matched_at")),
         }
 
     @property
@@ -215,7 +250,11 @@ class Episode(Unit):
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Episode:
+    def from_dict(
+        cls,
+        data: dict[str, Any],
+        share: StringSharer | None = None,
+    ) -> Episode:
         """Build from `to_dict` output."""
         return cls(
             season=data["season"],
@@ -225,7 +264,7 @@ class Episode(Unit):
             arr_episode_id=data.get("arr_episode_id"),
             tvdb_id=data.get("tvdb_id"),
             in_arr_list=data.get("in_arr_list", False),
-            **cls.unit_kwargs(data),
+            **cls.unit_kwargs(data, share),
         )
 
 
@@ -262,12 +301,20 @@ class TimelineEntry:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TimelineEntry:
-        """Build from `to_dict` output."""
+    def from_dict(
+        cls,
+        data: dict[str, Any],
+        share: StringSharer | None = None,
+    ) -> TimelineEntry:
+        """Build from `to_dict` output.
+
+        `kind` and `source` come from small fixed sets: interned, every entry
+        shares one string object instead of keeping its own decoded copy.
+        """
         return cls(
-            at=data["at"],
-            kind=data["kind"],
-            source=data["source"],
+            at=data["at"] if share is None else share(data["at"]),
+            kind=intern(str(data["kind"])),
+            source=intern(str(data["source"])),
             key=data["key"],
             detail=data.get("detail"),
         )
@@ -325,8 +372,16 @@ class Request:
     # fact, download progress): what the stalled check measures.
     stage_since: str | None = None
     last_progress_at: str | None = None
-    # Idempotency keys of the facts already recorded (rebuilt from the timeline).
-    seen_keys: set[str] = field(default_factory=set, repr=False, compare=False)
+    # Idempotency keys of the facts already recorded; built from the timeline
+    # on first use (most stored requests are history that never needs it).
+    seen_key_cache: set[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def seen_keys(self) -> set[str]:
+        """Return the idempotency keys of the facts on the timeline."""
+        if self.seen_key_cache is None:
+            self.seen_key_cache = {entry.key for entry in self.timeline}
+        return self.seen_key_cache
 
     @property
     def finished(self) -> bool:
@@ -393,53 +448,61 @@ class Request:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Request:
-        """Build from `to_dict` output."""
-        episodes = (Episode.from_dict(item) for item in data.get("episodes", ()))
-        timeline = [TimelineEntry.from_dict(item) for item in data.get("timeline", ())]
+        """Build from `to_dict` output.
+
+        Strings repeated across requests (states, service names, users) are
+        interned and equal timestamps within the request share one object:
+        decoded JSON gives each occurrence its own string, which made up half
+        of a stored request's memory (script/bench, item f).
+        """
+        share = StringSharer()
+        get = data.get
+        episodes = (Episode.from_dict(item, share) for item in get("episodes", ()))
         return cls(
             id=data["id"],
             media_type=MediaType(data["media_type"]),
             title=data["title"],
-            created_at=data["created_at"],
-            year=data.get("year"),
-            poster_url=data.get("poster_url"),
-            requested_by=data.get("requested_by"),
-            seerr_request_id=data.get("seerr_request_id"),
-            tmdb_id=data.get("tmdb_id"),
-            tvdb_id=data.get("tvdb_id"),
-            imdb_id=data.get("imdb_id"),
-            arr_service=data.get("arr_service"),
-            arr_instance=data.get("arr_instance"),
-            arr_id=data.get("arr_id"),
-            jellyfin_series_id=data.get("jellyfin_series_id"),
-            shoko_series_ids=list(data.get("shoko_series_ids", ())),
-            seasons=list(data.get("seasons", ())),
-            is_4k=data.get("is_4k", False),
-            is_anime=data.get("is_anime", False),
-            from_library=data.get("from_library", False),
-            requested_at=data.get("requested_at"),
-            approved_at=data.get("approved_at"),
-            searching_at=data.get("searching_at"),
-            declined_at=data.get("declined_at"),
-            failed_at=data.get("failed_at"),
-            seerr_available_at=data.get("seerr_available_at"),
-            deleted_at=data.get("deleted_at"),
-            movie=Unit(**Unit.unit_kwargs(data.get("movie", {}))),
+            created_at=share(data["created_at"]),
+            year=get("year"),
+            poster_url=get("poster_url"),
+            requested_by=intern_or_none(get("requested_by")),
+            seerr_request_id=get("seerr_request_id"),
+            tmdb_id=get("tmdb_id"),
+            tvdb_id=get("tvdb_id"),
+            imdb_id=get("imdb_id"),
+            arr_service=intern_or_none(get("arr_service")),
+            arr_instance=intern_or_none(get("arr_instance")),
+            arr_id=get("arr_id"),
+            jellyfin_series_id=get("jellyfin_series_id"),
+            shoko_series_ids=list(get("shoko_series_ids", ())),
+            seasons=list(get("seasons", ())),
+            is_4k=get("is_4k", False),
+            is_anime=get("is_anime", False),
+            from_library=get("from_library", False),
+            requested_at=share(get("requested_at")),
+            approved_at=share(get("approved_at")),
+            searching_at=share(get("searching_at")),
+            declined_at=share(get("declined_at")),
+            failed_at=share(get("failed_at")),
+            seerr_available_at=share(get("seerr_available_at")),
+            deleted_at=share(get("deleted_at")),
+            movie=Unit(**Unit.unit_kwargs(get("movie", {}), share)),
             episodes={episode_key(ep.season, ep.number): ep for ep in episodes},
-            episodes_complete=data.get("episodes_complete", False),
-            complete_seasons=list(data.get("complete_seasons", ())),
+            episodes_complete=get("episodes_complete", False),
+            complete_seasons=list(get("complete_seasons", ())),
             downloads={
-                h: Download.from_dict(d) for h, d in data.get("downloads", {}).items()
+                h: Download.from_dict(d) for h, d in get("downloads", {}).items()
             },
             problems={
-                k: Problem(reason=p["reason"], since=p["since"])
-                for k, p in data.get("problems", {}).items()
+                intern(str(k)): Problem(reason=p["reason"], since=p["since"])
+                for k, p in get("problems", {}).items()
             },
-            timeline=timeline,
-            state=data.get("state", Stage.REQUESTED),
-            updated_at=data.get("updated_at"),
-            finished_at=data.get("finished_at"),
-            stage_since=data.get("stage_since"),
-            last_progress_at=data.get("last_progress_at"),
-            seen_keys={entry.key for entry in timeline},
+            timeline=[
+                TimelineEntry.from_dict(item, share) for item in get("timeline", ())
+            ],
+            state=intern(str(get("state", Stage.REQUESTED))),
+            updated_at=share(get("updated_at")),
+            finished_at=share(get("finished_at")),
+            stage_since=share(get("stage_since")),
+            last_progress_at=share(get("last_progress_at")),
         )

@@ -58,16 +58,20 @@ def store_data(finished: int, active: int, *, first: int = 0) -> dict[str, Any]:
     get no entity); active ones were grabbed an hour ago.
     """
     now = datetime.now(UTC)
-    clock = [now - timedelta(days=30)]
+    clock = [now]
     counter = iter(range(1, 10_000_000))
     tracker = Tracker(now=lambda: clock[0], new_id=lambda: f"bench{next(counter):07d}")
     for i in range(finished + active):
         n = first + i
-        if i == finished:
-            clock[0] = now - timedelta(hours=1)
+        if i < finished:
+            start = now - timedelta(days=30, seconds=finished - i)
         else:
-            clock[0] += timedelta(seconds=1)
+            start = now - timedelta(hours=1, seconds=finished + active - i)
         steps = None if i < finished else ACTIVE_STEPS
-        for service, body in movie_variant(n, steps):
+        # Each fact a few minutes after the previous one, as in real life: the
+        # stored timestamps of one request differ (they would share one string
+        # object each if they were all equal).
+        for step, (service, body) in enumerate(movie_variant(n, steps)):
+            clock[0] = start + timedelta(minutes=3 * step, microseconds=step)
             tracker.apply(parse_webhook(service, body, SUBENTRY_IDS[service]))
     return tracker.to_dict()
