@@ -724,3 +724,28 @@ def test_log_url_has_no_secrets() -> None:
         lambda _: None,
     )
     assert hub._log_url == "http://shoko:8111/signalr/aggregate"
+
+
+async def test_api_key_masked_in_websockets_debug_log(
+    shoko_server: ShokoServer,
+    recorder: Recorder,
+    make_hub: MakeHub,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """websockets logs handshake headers at DEBUG (on pysignalr's logger): masked.
+
+    Only while the hub runs: after it stops the filter is gone again.
+    """
+    caplog.set_level(logging.DEBUG, logger="pysignalr")
+    hub = make_hub()
+    await hub.async_start()
+    await recorder.wait_until(lambda: ON_CONNECTED in recorder.targets())
+    header_lines = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "pysignalr.transport" and record.getMessage().startswith(">")
+    ]
+    assert "> apikey: **REDACTED**" in header_lines
+    assert API_KEY not in caplog.text
+    await hub.async_stop()
+    assert not logging.getLogger("pysignalr.transport").filters

@@ -48,7 +48,10 @@ the levels of its loggers alone (that is the user's choice, through Home Assista
 ``logger`` integration).
 
 The API key is sent in the ``apikey`` header (negotiation and WebSocket upgrade),
-never in the URL, so it cannot end up in a log line or a proxy's access log.
+never in the URL, so it cannot end up in a log line or a proxy's access log. The
+``websockets`` library logs every handshake header at DEBUG ("> apikey: ...") on the
+logger pysignalr hands it (``pysignalr.transport``), so while a hub runs a filter on
+that logger masks the key.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ from datetime import datetime
 import inspect
 import logging
 import time
-from typing import Any
+from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from aiohttp import ClientError
@@ -201,6 +204,28 @@ class _ShokoSignalRClient(SignalRClient):
                 self._logger.debug("Ignoring Shoko hub message %s", message.target)
             return
         await super()._on_invocation_message(message)
+
+
+class _HeaderSecretFilter(logging.Filter):
+    """Masks the API keys of running hubs in the handshake header debug lines."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # One entry per running hub (two hubs may share a key).
+        self.secrets: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and any(arg in self.secrets for arg in args):
+            record.args = tuple(
+                REDACTED if arg in self.secrets else arg for arg in args
+            )
+        return True
+
+
+REDACTED: Final = "**REDACTED**"
+_SECRET_FILTER: Final = _HeaderSecretFilter()
+_WEBSOCKETS_LOGGER: Final = logging.getLogger("pysignalr.transport")
 
 
 def _with_feeds(url: str) -> str:
@@ -345,6 +370,9 @@ class ShokoHubConnection:
             task = asyncio.create_task(coro, name=f"Shoko hub {self._log_url}")
         task.add_done_callback(self._task_done)
         self._task = task
+        if not _SECRET_FILTER.secrets:
+            _WEBSOCKETS_LOGGER.addFilter(_SECRET_FILTER)
+        _SECRET_FILTER.secrets.append(self._api_key)
 
     async def async_stop(self) -> None:
         """Stop the loop and close the connection; wait until done (idempotent).
@@ -355,6 +383,10 @@ class ShokoHubConnection:
         task, self._task = self._task, None
         if task is None:
             return
+        if self._api_key in _SECRET_FILTER.secrets:
+            _SECRET_FILTER.secrets.remove(self._api_key)
+        if not _SECRET_FILTER.secrets:
+            _WEBSOCKETS_LOGGER.removeFilter(_SECRET_FILTER)
         self._connected = False
         task.cancel()
         # asyncio.wait, not "await task": a cancellation of the caller must still
