@@ -1,0 +1,782 @@
+"""Restarts at every point of the four flows lose nothing (issue 9, item 3).
+
+Each flow (movie, TV season, anime series, anime movie) is cut after every one
+of its events. At the cut the hub is either reloaded (the config entry is
+unloaded and set up again in the same Home Assistant) or Home Assistant is
+stopped and a fresh instance is started on the same storage, with what the
+stop wrote and the restore-state data it dumps. Then the rest of the flow is
+posted. The requests, entities and fired events must be exactly those of a run
+without a restart.
+
+Webhooks follow each other one second apart, inside the five-second save
+debounce: at every cut the latest changes are still unsaved, so the unload
+flush and the final write at stop are what keeps them.
+
+A hard kill writes nothing: the restarted hub has only what the last debounced
+save wrote. Polling then brings the request to its real stage where something
+polls the fact (qBittorrent for downloads, Jellyfin's newest items for
+availability). Two facts are polled by nothing, and the tests show what the user
+sees when they are lost: Radarr's/Sonarr's grab (it ties the torrent to the
+request) and Shoko's file match (it ties Shokofin's Jellyfin ids to it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Callable
+from contextlib import asynccontextmanager
+import copy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+import itertools
+from typing import Any
+from unittest.mock import patch
+
+from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant import loader
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE
+from homeassistant.core import CoreState, Event, HomeAssistant, State, callback
+from homeassistant.helpers import entity_registry as er, restore_state as rs
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_test_home_assistant,
+    mock_restore_cache_with_extra_data,
+)
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.status_tracker.const import DOMAIN
+from custom_components.status_tracker.hub import signal_shoko_state
+from custom_components.status_tracker.shoko_hub import MAX_BACKOFF
+from custom_components.status_tracker.store import SAVE_DELAY
+
+from .conftest import (
+    ENTRY_ID,
+    URLS,
+    WEBHOOK_IDS,
+    mock_health,
+    mock_recent_items,
+    subentry_data,
+)
+from .flows import (
+    ANIME_MOVIE_FILE,
+    ANIME_MOVIES_FOLDER,
+    MOVIE_HASH,
+    SHOW_HASH,
+    Step,
+    anime_episode_list,
+    anime_movie_flow,
+    anime_tv_flow,
+    jellyfin_series_items,
+    load_fixture,
+    movie_flow,
+    sonarr_episode_list,
+    tv_flow,
+)
+from .shoko_server import IMPORT_FOLDERS, ShokoServer, shoko_server  # noqa: F401
+from .test_qbittorrent import FakeQBittorrent, full_answer, qbittorrent_subentry
+
+STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
+START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+# Time between two webhooks of a flow: less than the save debounce.
+STEP_DELAY = timedelta(seconds=1)
+EVENT_ENTITY = "event.media_stack_stage_change"
+SHOKO_ID = "shoko_subentry"
+
+FLOWS: dict[str, Callable[[], list[Step]]] = {
+    "movie": movie_flow,
+    "tv season": tv_flow,
+    "anime series": anime_tv_flow,
+    "anime movie": anime_movie_flow,
+}
+ANIME_FLOWS = {"anime series", "anime movie"}
+CUTS = [
+    pytest.param(name, cut, id=f"{name}-after-{cut}")
+    for name, flow in FLOWS.items()
+    for cut in range(len(flow()) + 1)
+]
+
+type EntityStates = dict[str, tuple[str, dict[str, Any]]]
+type FiredEvent = tuple[str, dict[str, Any]]
+
+
+@dataclass
+class Outcome:
+    """What a user sees of a hub: stored requests, entity states, fired events."""
+
+    requests: dict[str, Any]
+    states: EntityStates
+    events: list[FiredEvent]
+
+
+@dataclass
+class Stack:
+    """One running hub in one Home Assistant, and how to feed it."""
+
+    hass: HomeAssistant
+    entry: MockConfigEntry
+    client: TestClient
+    shoko: ShokoServer | None
+    events: list[FiredEvent] = field(default_factory=list)
+    applied: int = 0
+    _applied_changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def watch(self) -> None:
+        """Count the observations the (new) hub applies, to wait for Shoko's."""
+        hub = self.entry.runtime_data
+        apply = hub.apply
+
+        def counting_apply(observation: Any, **kwargs: Any) -> None:
+            apply(observation, **kwargs)
+            self.applied += 1
+            self._applied_changed.set()
+
+        hub.apply = counting_apply
+
+    async def shoko_connected(self) -> None:
+        """Wait until the hub's Shoko event hub is connected (anime flows)."""
+        if self.shoko is None:
+            return
+        connection = self.entry.runtime_data.shoko_hubs[SHOKO_ID]
+        changed = asyncio.Event()
+
+        @callback
+        def state_changed() -> None:
+            changed.set()
+
+        unsubscribe = async_dispatcher_connect(
+            self.hass, signal_shoko_state(SHOKO_ID), state_changed
+        )
+        try:
+            # No timeout here: the loop's clock is frozen; pytest's bounds a hang.
+            while not connection.connected:
+                changed.clear()
+                await changed.wait()
+        finally:
+            unsubscribe()
+        await self.hass.async_block_till_done()
+
+    def listen_for_events(self) -> None:
+        """Collect every event the event entity fires (not its restored state)."""
+
+        @callback
+        def fired(event: Event) -> None:
+            old: State | None = event.data["old_state"]
+            new: State | None = event.data["new_state"]
+            if (
+                event.data["entity_id"] != EVENT_ENTITY
+                or old is None
+                or new is None
+                # Unloaded, then restored: not an event.
+                or STATE_UNAVAILABLE in (old.state, new.state)
+            ):
+                return
+            self.events.append((new.state, dict(new.attributes)))
+
+        self.hass.bus.async_listen(EVENT_STATE_CHANGED, fired)
+
+    async def post(self, step: Step) -> None:
+        """Deliver one event of a flow as its service sends it."""
+        service, body = step
+        if service == "shoko":
+            assert self.shoko is not None
+            before = self.applied
+            assert await self.shoko.send_records(body) == 1
+            while self.applied <= before:
+                self._applied_changed.clear()
+                await self._applied_changed.wait()
+        else:
+            response = await self.client.post(
+                f"/api/webhook/{WEBHOOK_IDS[service]}", json=body
+            )
+            assert response.status == 200
+        await self.hass.async_block_till_done()
+
+    def outcome(self) -> Outcome:
+        """Return what the user sees right now."""
+        return Outcome(
+            requests=self.entry.runtime_data.tracker.to_dict(),
+            states=entity_states(self.hass),
+            events=list(self.events),
+        )
+
+
+def entity_states(hass: HomeAssistant) -> EntityStates:
+    """Return state and attributes of every entity of the hub."""
+    registry = er.async_get(hass)
+    return {
+        entity.entity_id: (state.state, dict(state.attributes))
+        for entity in er.async_entries_for_config_entry(registry, ENTRY_ID)
+        if (state := hass.states.get(entity.entity_id)) is not None
+    }
+
+
+def hub_entry(
+    shoko: ShokoServer | None, *, qbittorrent: bool = False
+) -> MockConfigEntry:
+    """Return the hub as the config flow stored it (a fresh object per instance)."""
+    subentries = [
+        subentry_data(service) for service in ("seerr", "sonarr", "radarr", "jellyfin")
+    ]
+    if qbittorrent:
+        subentries.append(qbittorrent_subentry())
+    if shoko is not None:
+        subentries.append(
+            {
+                "data": {
+                    "url": shoko.url,
+                    "api_key": shoko.api_key,
+                    "verify_ssl": True,
+                },
+                "subentry_id": SHOKO_ID,
+                "subentry_type": "shoko",
+                "title": "Shoko (127.0.0.1)",
+                "unique_id": shoko.url,
+            }
+        )
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=ENTRY_ID,
+        title="Media stack",
+        unique_id="media_stack",
+        data={"name": "Media stack"},
+        subentries_data=subentries,
+    )
+
+
+def answer_upstream(
+    aioclient_mock: AiohttpClientMocker,
+    shoko: ShokoServer | None,
+    *,
+    newest_in_jellyfin: dict[str, Any] | None = None,
+) -> None:
+    """Answer the REST calls of the hub: health, lookups, episode lists."""
+    mock_health(aioclient_mock)
+    mock_recent_items(aioclient_mock, newest_in_jellyfin)
+    aioclient_mock.get(
+        f"{URLS['sonarr']}/api/v3/episode?seriesId=7", json=sonarr_episode_list()
+    )
+    aioclient_mock.get(
+        f"{URLS['sonarr']}/api/v3/episode?seriesId=23", json=anime_episode_list()
+    )
+    if shoko is not None:
+        aioclient_mock.get(f"{shoko.url}/api/v3/ImportFolder", json=IMPORT_FOLDERS)
+        # Jellyfin does not know the anime series by id: Shokofin ids match.
+        aioclient_mock.get(
+            f"{URLS['jellyfin']}/Items", json={"Items": [], "TotalRecordCount": 0}
+        )
+    else:
+        aioclient_mock.get(f"{URLS['jellyfin']}/Items", json=jellyfin_series_items())
+
+
+async def start_hub(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    shoko: ShokoServer | None,
+    events: list[FiredEvent],
+    *,
+    qbittorrent: bool = False,
+) -> Stack:
+    """Set up the hub in `hass` and wait until its Shoko event hub is connected."""
+    entry = hub_entry(shoko, qbittorrent=qbittorrent)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    stack = Stack(hass, entry, await aiohttp_client(hass.http.app), shoko, events)
+    stack.watch()
+    stack.listen_for_events()
+    await stack.shoko_connected()
+    return stack
+
+
+@asynccontextmanager
+async def other_home_assistant(
+    hass_storage: dict[str, Any],
+) -> AsyncGenerator[HomeAssistant]:
+    """Run another Home Assistant in the test, on the same (mocked) storage.
+
+    Leaving stops it if the test did not. Home Assistant does not unload config
+    entries when it stops; this does afterwards, only to cancel the hub's timers,
+    and puts the storage back as the stop left it.
+    """
+    async with async_test_home_assistant() as hass:
+        hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)
+        try:
+            yield hass
+        finally:
+            if hass.state is not CoreState.stopped:
+                await hass.async_stop(force=True)
+            written = copy.deepcopy(hass_storage)
+            for entry in hass.config_entries.async_entries(DOMAIN):
+                if entry.state is ConfigEntryState.LOADED:
+                    await hass.config_entries.async_unload(entry.entry_id)
+            hass_storage.clear()
+            hass_storage.update(written)
+
+
+async def step_time(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the time between two webhooks pass."""
+    freezer.tick(STEP_DELAY)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def play(stack: Stack, steps: list[Step], freezer: FrozenDateTimeFactory) -> None:
+    """Post steps one after the other, STEP_DELAY apart."""
+    for step in steps:
+        await step_time(stack.hass, freezer)
+        await stack.post(step)
+
+
+# Outcome of each flow played without a restart: computed by the first test
+# that needs it (the same upstream answers and clock in every test).
+_REFERENCE: dict[str, Outcome] = {}
+
+
+async def reference(
+    name: str,
+    aiohttp_client: ClientSessionGenerator,
+    shoko: ShokoServer | None,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> Outcome:
+    """Return the outcome of a flow played in one go (its own Home Assistant)."""
+    if name not in _REFERENCE:
+        freezer.move_to(START)
+        numbers = itertools.count(1)
+        with patch(
+            "custom_components.status_tracker.tracker.new_request_id",
+            side_effect=lambda: f"req{next(numbers):06d}",
+        ):
+            async with other_home_assistant(hass_storage) as hass:
+                stack = await start_hub(hass, aiohttp_client, shoko, [])
+                await play(stack, FLOWS[name](), freezer)
+                _REFERENCE[name] = stack.outcome()
+        # The flow really went through: comparing with it means something.
+        assert [r["state"] for r in _REFERENCE[name].requests["requests"]] == [
+            "available"
+        ]
+        hass_storage.clear()
+    return _REFERENCE[name]
+
+
+@pytest.fixture
+async def shoko(
+    request: pytest.FixtureRequest, socket_enabled: None
+) -> AsyncGenerator[ShokoServer | None]:
+    """Run the fake Shoko for the anime flows (None for the others)."""
+    if request.node.callspec.params["name"] not in ANIME_FLOWS:
+        yield None
+        return
+    server = ShokoServer()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+def assert_same(actual: Outcome, expected: Outcome) -> None:
+    """Compare two outcomes part by part (clearer failures than one big ==)."""
+    assert actual.requests == expected.requests
+    assert actual.states == expected.states
+    assert actual.events == expected.events
+
+
+@pytest.mark.parametrize(("name", "cut"), CUTS)
+async def test_reload_at_every_point_loses_nothing(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    aioclient_mock: AiohttpClientMocker,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    shoko: ShokoServer | None,
+    name: str,
+    cut: int,
+) -> None:
+    """Unloading and setting up the hub again mid-flow changes nothing."""
+    answer_upstream(aioclient_mock, shoko)
+    expected = await reference(name, aiohttp_client, shoko, freezer, hass_storage)
+    freezer.move_to(START)
+    steps = FLOWS[name]()
+    stack = await start_hub(hass, aiohttp_client, shoko, [])
+    await play(stack, steps[:cut], freezer)
+    before = stack.outcome()
+    if cut:
+        # Still inside the save debounce: only the unload can write it.
+        assert STORAGE_KEY not in hass_storage
+
+    assert await hass.config_entries.async_reload(stack.entry.entry_id)
+    await hass.async_block_till_done()
+    stack.watch()
+    await stack.shoko_connected()
+    assert_same(stack.outcome(), before)
+
+    await play(stack, steps[cut:], freezer)
+    assert_same(stack.outcome(), expected)
+
+
+@pytest.mark.parametrize(("name", "cut"), CUTS)
+async def test_stop_and_start_at_every_point_loses_nothing(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    aioclient_mock: AiohttpClientMocker,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    shoko: ShokoServer | None,
+    name: str,
+    cut: int,
+) -> None:
+    """Stopping Home Assistant mid-flow and starting it again changes nothing."""
+    answer_upstream(aioclient_mock, shoko)
+    expected = await reference(name, aiohttp_client, shoko, freezer, hass_storage)
+    freezer.move_to(START)
+    steps = FLOWS[name]()
+    events: list[FiredEvent] = []
+    async with other_home_assistant(hass_storage) as first:
+        stack = await start_hub(first, aiohttp_client, shoko, events)
+        await play(stack, steps[:cut], freezer)
+        before = stack.outcome()
+        if cut:
+            # Still inside the save debounce: only the stop can write it.
+            assert STORAGE_KEY not in hass_storage
+        dumped = [
+            (stored.state, stored.extra_data.as_dict())
+            for stored in rs.async_get(first).async_get_stored_states()
+            if stored.extra_data is not None
+        ]
+        await first.async_stop()
+
+    # The next start: restore-state data as the stop dumped it, same storage.
+    mock_restore_cache_with_extra_data(hass, dumped)
+    stack = await start_hub(hass, aiohttp_client, shoko, events)
+    assert_same(stack.outcome(), before)
+
+    await play(stack, steps[cut:], freezer)
+    assert_same(stack.outcome(), expected)
+
+
+# --------------------------------------------------------------- hard kill
+
+MOVIE_SENSOR = "sensor.media_stack_example_movie_1999"
+SHOW_SENSOR = "sensor.media_stack_example_show_s1"
+ANIME_MOVIE_SENSOR = "sensor.media_stack_example_anime_movie_2020"
+
+
+@pytest.fixture
+def qbittorrent(
+    aioclient_mock: AiohttpClientMocker, socket_enabled: None
+) -> FakeQBittorrent:
+    """Answer the hub of the hard-kill tests: qBittorrent, and Jellyfin's library.
+
+    Jellyfin's newest items hold the movie and the three episodes, so its
+    fallback check can confirm them once they wait for it.
+    """
+    answer_upstream(
+        aioclient_mock,
+        None,
+        newest_in_jellyfin=load_fixture("jellyfin/api_items_recent.json"),
+    )
+    return FakeQBittorrent(aioclient_mock)
+
+
+async def wait(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, **delta: float
+) -> None:
+    """Let time pass, firing the timers that fall due."""
+    freezer.tick(timedelta(**delta))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+def torrent_done(rid: int, torrent_hash: str) -> dict[str, Any]:
+    """Return qBittorrent's incremental answer: the torrent finished, now seeding."""
+    return {
+        "rid": rid,
+        "torrents": {
+            torrent_hash: {
+                "progress": 1.0,
+                "state": "stalledUP",
+                "amount_left": 0,
+                "dlspeed": 0,
+                "eta": 8640000,
+            }
+        },
+    }
+
+
+def timeline_kinds(stack: Stack) -> list[str]:
+    """Return the facts on the only request's timeline, in order."""
+    (request,) = stack.entry.runtime_data.tracker.requests.values()
+    return [entry.kind for entry in request.timeline]
+
+
+async def hard_kill(
+    aiohttp_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    saved_steps: list[Step],
+    lost_steps: list[Step],
+    shoko: ShokoServer | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Play saved_steps and let the save happen, play lost_steps, then kill.
+
+    Returns the requests as the save wrote them and the stages the user saw
+    just before the kill. The storage is left as a kill leaves it: only what
+    the last debounced save wrote.
+    """
+    freezer.move_to(START)
+    async with other_home_assistant(hass_storage) as first:
+        stack = await start_hub(first, aiohttp_client, shoko, [], qbittorrent=True)
+        await play(stack, saved_steps, freezer)
+        await wait(first, freezer, seconds=SAVE_DELAY + 1)
+        saved = stack.outcome().requests
+        if saved_steps:
+            assert stored(hass_storage, saved) == saved
+
+        await play(stack, lost_steps, freezer)
+        # Part of the debounce passes, not all of it: nothing more is written.
+        await wait(first, freezer, seconds=SAVE_DELAY - 2)
+        on_disk = copy.deepcopy(hass_storage)
+        seen = [r.state for r in stack.entry.runtime_data.tracker.requests.values()]
+    # The kill: no final write, the storage is as the last save left it.
+    hass_storage.clear()
+    hass_storage.update(on_disk)
+    return saved, seen
+
+
+def stored(hass_storage: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
+    """Return the stored parts of the hub's data that `like` has."""
+    data = hass_storage[STORAGE_KEY]["data"]
+    return {key: data[key] for key in like}
+
+
+def assert_kept(stack: Stack, saved: dict[str, Any]) -> None:
+    """Every saved request is back, its timeline kept as the save wrote it."""
+    tracker = stack.entry.runtime_data.tracker
+    for request in saved["requests"]:
+        now = tracker.requests[request["id"]].to_dict()
+        assert now["timeline"][: len(request["timeline"])] == request["timeline"]
+
+
+async def test_kill_after_the_grab_polling_finds_download_and_library(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    qbittorrent: FakeQBittorrent,
+) -> None:
+    """Import and Jellyfin webhooks lost: qBittorrent and Jellyfin tell the rest."""
+    flow = movie_flow()
+    saved, seen = await hard_kill(
+        aiohttp_client, hass_storage, freezer, flow[:4], flow[4:6]
+    )
+    assert seen == ["available"]
+    assert [r["state"] for r in saved["requests"]] == ["grabbed"]
+
+    # qBittorrent's first answer after the start: the movie at 42 %.
+    qbittorrent.answers = [full_answer()]
+    stack = await start_hub(hass, aiohttp_client, None, [], qbittorrent=True)
+    assert_kept(stack, saved)
+    state = hass.states.get(MOVIE_SENSOR)
+    assert state.state == "downloading"
+    assert state.attributes["progress"] == 42.1
+
+    qbittorrent.answers = [torrent_done(2, MOVIE_HASH)]
+    await wait(hass, freezer, seconds=5)
+    assert hass.states.get(MOVIE_SENSOR).state == "downloaded"
+
+    # Jellyfin's fallback check looks after two minutes of waiting.
+    await wait(hass, freezer, minutes=2, seconds=30)
+    assert hass.states.get(MOVIE_SENSOR).state == "available"
+    # Radarr's import is a lost fact: nothing polls Radarr's history.
+    assert timeline_kinds(stack) == [
+        "requested",
+        "approved",
+        "added_to_arr",
+        "grabbed",
+        "downloaded",
+        "available",
+    ]
+
+    await stack.post(flow[6])  # Seerr's "available" still comes
+    assert hass.states.get(MOVIE_SENSOR).state == "available"
+
+
+async def test_kill_during_the_imports_polling_completes_the_season(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    qbittorrent: FakeQBittorrent,
+) -> None:
+    """Episode imports and Jellyfin webhooks lost: the season still completes."""
+    flow = tv_flow()
+    saved, seen = await hard_kill(
+        aiohttp_client, hass_storage, freezer, flow[:4], flow[4:11]
+    )
+    assert seen == ["available"]
+    assert [r["state"] for r in saved["requests"]] == ["grabbed"]
+    # Sonarr's episode list, read after the series was added, was saved too.
+    assert len(saved["requests"][0]["episodes"]) == 3
+
+    qbittorrent.answers = [full_answer()]
+    stack = await start_hub(hass, aiohttp_client, None, [], qbittorrent=True)
+    assert_kept(stack, saved)
+    assert hass.states.get(SHOW_SENSOR).state == "downloading"
+
+    qbittorrent.answers = [torrent_done(2, SHOW_HASH)]
+    await wait(hass, freezer, seconds=5)
+    assert hass.states.get(SHOW_SENSOR).state == "downloaded"
+
+    await wait(hass, freezer, minutes=2, seconds=30)
+    state = hass.states.get(SHOW_SENSOR)
+    assert state.state == "available"
+    assert state.attributes["episodes_summary"] == "3/3 available"
+
+
+async def test_kill_loses_a_grab_that_nothing_polls(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    qbittorrent: FakeQBittorrent,
+) -> None:
+    """A lost grab leaves the movie searching while it downloads, until Radarr's import.
+
+    The grab is what ties a torrent to a request; qBittorrent's list alone
+    cannot, and nothing polls Radarr's queue. The next webhook that names the
+    download (Radarr's import) brings the request forward.
+    """
+    flow = movie_flow()
+    saved, seen = await hard_kill(
+        aiohttp_client, hass_storage, freezer, flow[:3], flow[3:4]
+    )
+    assert seen == ["grabbed"]
+    assert [r["state"] for r in saved["requests"]] == ["searching"]
+
+    qbittorrent.answers = [full_answer()]
+    stack = await start_hub(hass, aiohttp_client, None, [], qbittorrent=True)
+    assert_kept(stack, saved)
+    state = hass.states.get(MOVIE_SENSOR)
+    assert state.state == "searching"
+    assert state.attributes["progress"] is None
+
+    await stack.post(flow[4])  # Radarr's import names the download
+    assert hass.states.get(MOVIE_SENSOR).state == "importing"
+    await wait(hass, freezer, minutes=2, seconds=30)
+    assert hass.states.get(MOVIE_SENSOR).state == "available"
+
+
+async def test_kill_before_the_first_save_forgets_the_request(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    qbittorrent: FakeQBittorrent,
+) -> None:
+    """A request whose only webhook came in the last seconds is gone, until the next."""
+    flow = movie_flow()
+    saved, seen = await hard_kill(aiohttp_client, hass_storage, freezer, [], flow[:1])
+    assert seen == ["requested"]
+    assert saved["requests"] == []
+    assert STORAGE_KEY not in hass_storage
+
+    stack = await start_hub(hass, aiohttp_client, None, [], qbittorrent=True)
+    assert hass.states.get(MOVIE_SENSOR) is None
+
+    await stack.post(flow[1])  # Seerr's approval recreates it
+    state = hass.states.get(MOVIE_SENSOR)
+    assert state.state == "approved"
+    assert state.attributes["requested_by"] == "alice"
+
+
+def anime_movie_in_jellyfin() -> dict[str, Any]:
+    """Return Jellyfin's newest items: the anime movie, with Shokofin's ids only."""
+    return {
+        "Items": [
+            {
+                "Name": "Example Anime Movie",
+                "ServerId": "f0e1d2c3b4a5968778695a4b3c2d1e0f",
+                "Id": "4e5f6a7b8c9d40e1f2a3b4c5d6e7f8a9",
+                "DateCreated": "2026-01-10T12:00:30.0000000Z",
+                "Container": "mkv",
+                "ProductionYear": 2020,
+                "ProviderIds": {
+                    "Shoko Series": "43",
+                    "Shoko Episode": "1101",
+                    "Shoko File": "5003",
+                    "AniDB": "201001",
+                },
+                "IsFolder": False,
+                "Type": "Movie",
+                "LocationType": "FileSystem",
+                "Path": f"{ANIME_MOVIES_FOLDER}/{ANIME_MOVIE_FILE}",
+                "MediaType": "Video",
+            }
+        ],
+        "TotalRecordCount": 1,
+        "StartIndex": 0,
+    }
+
+
+async def test_kill_loses_a_shoko_match_that_nothing_polls(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    aioclient_mock: AiohttpClientMocker,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    shoko_server: ShokoServer,  # noqa: F811
+) -> None:
+    """A lost Shoko match leaves the anime movie importing, then stalled.
+
+    Shokofin's ids are what tie the Jellyfin item to the request, and they are
+    learnt from Shoko's FileMatched event; Shoko sends it once and nothing asks
+    Shoko again. So Jellyfin's fallback check cannot confirm the movie and the
+    user sees it importing until the stalled problem says something is wrong.
+    """
+    answer_upstream(
+        aioclient_mock, shoko_server, newest_in_jellyfin=anime_movie_in_jellyfin()
+    )
+    FakeQBittorrent(aioclient_mock)
+    flow = anime_movie_flow()
+    saved, seen = await hard_kill(
+        aiohttp_client, hass_storage, freezer, flow[:3], flow[3:], shoko_server
+    )
+    assert seen == ["available"]
+    assert [r["state"] for r in saved["requests"]] == ["importing"]
+
+    stack = await start_hub(hass, aiohttp_client, shoko_server, [], qbittorrent=True)
+    assert_kept(stack, saved)
+    await wait(hass, freezer, minutes=2, seconds=30)
+    state = hass.states.get(ANIME_MOVIE_SENSOR)
+    assert state.state == "importing"
+    assert state.attributes["problem"] is None
+    # Jellyfin was asked, and has the movie, under ids the request never learnt.
+    assert any(
+        "SortBy=DateCreated" in str(url) for _, url, _, _ in aioclient_mock.mock_calls
+    )
+
+    await wait(hass, freezer, hours=1)
+    state = hass.states.get(ANIME_MOVIE_SENSOR)
+    assert state.state == "importing"
+    assert state.attributes["problem"] == "stalled"
+
+    # Had Shoko told it again, the same Jellyfin answer would confirm it.
+    # On a fresh session: after an hour of ticks the client's server timeout
+    # is giving the old one up.
+    connection = stack.entry.runtime_data.shoko_hubs[SHOKO_ID]
+    await shoko_server.drop()
+    while connection.connected:  # until the client notices the drop
+        await wait(hass, freezer, seconds=0)
+    await wait(hass, freezer, seconds=MAX_BACKOFF)
+    await stack.shoko_connected()
+    await stack.post(flow[3])
+    assert hass.states.get(ANIME_MOVIE_SENSOR).state == "matching"
+    await wait(hass, freezer, minutes=2, seconds=30)
+    assert hass.states.get(ANIME_MOVIE_SENSOR).state == "available"
