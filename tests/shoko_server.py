@@ -137,8 +137,12 @@ class ShokoServer:
 
     # --- life cycle -------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Bind to a random free port on 127.0.0.1."""
+    async def start(self, port: int = 0) -> None:
+        """Bind to `port` on 127.0.0.1 (a random free one by default).
+
+        A server that was closed can be started again on its old port: Shoko
+        restarting, as its clients see it.
+        """
         app = web.Application(middlewares=[self._record_request])
         app.router.add_post(f"{HUB_PATH}/negotiate", self._negotiate)
         app.router.add_get(HUB_PATH, self._hub)
@@ -146,7 +150,7 @@ class ShokoServer:
         app.router.add_get("/api/v3/ImportFolder", self._import_folders)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.url = f"http://{host}:{port}"
