@@ -121,9 +121,10 @@ def services() -> tuple[str, ...]:
     return ("seerr", "sonarr", "radarr", "jellyfin")
 
 
-@pytest.fixture
-def mock_config_entry(services: tuple[str, ...]) -> MockConfigEntry:
-    """Return a hub with one subentry per configured service."""
+def hub_config_entry(
+    subentries: list[dict[str, Any]], **options: Any
+) -> MockConfigEntry:
+    """Return the "Media stack" hub with these subentries (options override)."""
     return MockConfigEntry(
         domain=DOMAIN,
         entry_id=ENTRY_ID,
@@ -134,9 +135,16 @@ def mock_config_entry(services: tuple[str, ...]) -> MockConfigEntry:
             CONF_RETENTION_DAYS: 7,
             CONF_HISTORY_SIZE: 5000,
             CONF_WEBHOOK_LOCAL_ONLY: False,
+            **options,
         },
-        subentries_data=[subentry_data(service) for service in services],
+        subentries_data=subentries,
     )
+
+
+@pytest.fixture
+def mock_config_entry(services: tuple[str, ...]) -> MockConfigEntry:
+    """Return a hub with one subentry per configured service."""
+    return hub_config_entry([subentry_data(service) for service in services])
 
 
 def mock_health(aioclient_mock: AiohttpClientMocker) -> None:

@@ -56,15 +56,17 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
 )
 from yarl import URL
 
-from custom_components.status_tracker.const import (
-    CONF_HISTORY_SIZE,
-    CONF_RETENTION_DAYS,
-    CONF_WEBHOOK_LOCAL_ONLY,
-    DOMAIN,
-)
+from custom_components.status_tracker.const import DOMAIN
 from custom_components.status_tracker.hub import StatusTrackerHub
 
-from .conftest import ENTRY_ID, HEALTH_ANSWERS, URLS, PostWebhook, subentry_data
+from .conftest import (
+    ENTRY_ID,
+    HEALTH_ANSWERS,
+    URLS,
+    PostWebhook,
+    hub_config_entry,
+    subentry_data,
+)
 from .flows import (
     MOVIE_HASH,
     SHOW_HASH,
@@ -281,21 +283,11 @@ def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 
 
 def _entry(*subentries: dict[str, Any]) -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        entry_id=ENTRY_ID,
-        title="Media stack",
-        unique_id="media_stack",
-        data={"name": "Media stack"},
-        options={
-            CONF_RETENTION_DAYS: 7,
-            CONF_HISTORY_SIZE: 5000,
-            CONF_WEBHOOK_LOCAL_ONLY: False,
-        },
-        subentries_data=[
+    return hub_config_entry(
+        [
             *(subentry_data(s) for s in ("seerr", "sonarr", "radarr", "jellyfin")),
             *subentries,
-        ],
+        ]
     )
 
 

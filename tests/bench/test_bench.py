@@ -31,7 +31,6 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.status_tracker.const import (
     CONF_HISTORY_SIZE,
-    CONF_RETENTION_DAYS,
     CONF_WEBHOOK_LOCAL_ONLY,
     DOMAIN,
 )
@@ -39,7 +38,7 @@ from custom_components.status_tracker.coordinator import QBittorrentCoordinator
 from custom_components.status_tracker.store import SAVE_DELAY, RequestStore
 from custom_components.status_tracker.tracker import Tracker
 from tests.bench.data import movie_variant, store_data, torrent_hash
-from tests.conftest import ENTRY_ID, WEBHOOK_IDS, subentry_data
+from tests.conftest import ENTRY_ID, WEBHOOK_IDS, hub_config_entry, subentry_data
 from tests.flows import load_fixture
 from tests.test_qbittorrent import FakeQBittorrent, qbittorrent_subentry
 
@@ -84,18 +83,9 @@ def put_store(hass_storage: dict[str, Any], data: dict[str, Any]) -> None:
 @pytest.fixture
 def mock_config_entry(services: tuple[str, ...]) -> MockConfigEntry:
     """Return the hub, with a history large enough to keep every stored request."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        entry_id=ENTRY_ID,
-        title="Media stack",
-        unique_id="media_stack",
-        data={"name": "Media stack"},
-        options={
-            CONF_RETENTION_DAYS: 7,
-            CONF_HISTORY_SIZE: 20_000,
-            CONF_WEBHOOK_LOCAL_ONLY: False,
-        },
-        subentries_data=[subentry_data(service) for service in services],
+    return hub_config_entry(
+        [subentry_data(service) for service in services],
+        **{CONF_HISTORY_SIZE: 20_000},
     )
 
 
