@@ -263,6 +263,8 @@ class FakeStack:
                 return copy.deepcopy(self.series_items)
             case ("shoko", "GET", "/api/v3/ImportFolder"):
                 return IMPORT_FOLDERS
+            case ("shoko", "GET", "/api/v3/File/PathEndsWith"):
+                return []  # the catch-up's lookup: not matched yet
         return None
 
 

@@ -13,17 +13,17 @@ debounce: at every cut the latest changes are still unsaved, so the unload
 flush and the final write at stop are what keeps them.
 
 A hard kill writes nothing: the restarted hub has only what the last debounced
-save wrote. Polling then brings the request to its real stage where something
-polls the fact (qBittorrent for downloads, Jellyfin's newest items for
-availability). Two facts are polled by nothing, and the tests show what the user
-sees when they are lost: Radarr's/Sonarr's grab (it ties the torrent to the
-request) and Shoko's file match (it ties Shokofin's Jellyfin ids to it).
+save wrote. Polling then brings the request to its real stage: qBittorrent for
+downloads, Jellyfin's newest items for availability, and the catch-up at the
+start for the two facts only a push carries: Radarr's/Sonarr's grab (read back
+from the queue, it ties the torrent to the request) and Shoko's file match
+(asked by path, it ties Shokofin's Jellyfin ids to it).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 import copy
 from dataclasses import dataclass, field
@@ -47,12 +47,15 @@ from pytest_homeassistant_custom_component.common import (
     async_test_home_assistant,
     mock_restore_cache_with_extra_data,
 )
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from yarl import URL
 
 from custom_components.status_tracker.const import DOMAIN
 from custom_components.status_tracker.hub import signal_shoko_state
-from custom_components.status_tracker.shoko_hub import MAX_BACKOFF
 from custom_components.status_tracker.store import SAVE_DELAY
 
 from .conftest import (
@@ -254,10 +257,23 @@ def answer_upstream(
     shoko: ShokoServer | None,
     *,
     newest_in_jellyfin: dict[str, Any] | None = None,
+    queues: dict[str, list[Any]] | None = None,
+    shoko_files: list[Any] | None = None,
 ) -> None:
-    """Answer the REST calls of the hub: health, lookups, episode lists."""
+    """Answer the REST calls of the hub: health, lookups, episode lists.
+
+    The catch-up's questions get `queues` (the *arr queues by service, read
+    when asked, empty unless given) and `shoko_files` (Shoko's answer to a
+    path lookup, none by default).
+    """
     mock_health(aioclient_mock)
     mock_recent_items(aioclient_mock, newest_in_jellyfin)
+    answers = queues if queues is not None else {}
+    for service in ("sonarr", "radarr"):
+        aioclient_mock.get(
+            f"{URLS[service]}/api/v3/queue/details",
+            side_effect=queue_answer(answers, service),
+        )
     aioclient_mock.get(
         f"{URLS['sonarr']}/api/v3/episode?seriesId=7", json=sonarr_episode_list()
     )
@@ -266,12 +282,26 @@ def answer_upstream(
     )
     if shoko is not None:
         aioclient_mock.get(f"{shoko.url}/api/v3/ImportFolder", json=IMPORT_FOLDERS)
+        aioclient_mock.get(
+            f"{shoko.url}/api/v3/File/PathEndsWith", json=shoko_files or []
+        )
         # Jellyfin does not know the anime series by id: Shokofin ids match.
         aioclient_mock.get(
             f"{URLS['jellyfin']}/Items", json={"Items": [], "TotalRecordCount": 0}
         )
     else:
         aioclient_mock.get(f"{URLS['jellyfin']}/Items", json=jellyfin_series_items())
+
+
+def queue_answer(
+    queues: dict[str, list[Any]], service: str
+) -> Callable[[str, URL, Any], Awaitable[AiohttpClientMockResponse]]:
+    """Return a mock answer with the queue `queues` holds for `service` when asked."""
+
+    async def answer(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        return AiohttpClientMockResponse(method, url, json=queues.get(service, []))
+
+    return answer
 
 
 async def start_hub(
@@ -469,8 +499,16 @@ ANIME_MOVIE_SENSOR = "sensor.media_stack_example_anime_movie_2020"
 
 
 @pytest.fixture
+def arr_queues() -> dict[str, list[Any]]:
+    """Return the queues Sonarr and Radarr answer (empty until a test fills them)."""
+    return {"sonarr": [], "radarr": []}
+
+
+@pytest.fixture
 def qbittorrent(
-    aioclient_mock: AiohttpClientMocker, socket_enabled: None
+    aioclient_mock: AiohttpClientMocker,
+    arr_queues: dict[str, list[Any]],
+    socket_enabled: None,
 ) -> FakeQBittorrent:
     """Answer the hub of the hard-kill tests: qBittorrent, and Jellyfin's library.
 
@@ -481,6 +519,7 @@ def qbittorrent(
         aioclient_mock,
         None,
         newest_in_jellyfin=load_fixture("jellyfin/api_items_recent.json"),
+        queues=arr_queues,
     )
     return FakeQBittorrent(aioclient_mock)
 
@@ -508,6 +547,20 @@ def torrent_done(rid: int, torrent_hash: str) -> dict[str, Any]:
             }
         },
     }
+
+
+def delta_progress(rid: int, torrent_hash: str, progress: float) -> dict[str, Any]:
+    """Return qBittorrent's incremental answer: the torrent got further."""
+    return {"rid": rid, "torrents": {torrent_hash: {"progress": progress}}}
+
+
+def queue_calls(aioclient_mock: AiohttpClientMocker, service: str) -> int:
+    """Return how often the catch-up read the queue of `service`."""
+    return sum(
+        1
+        for _, url, _, _ in aioclient_mock.mock_calls
+        if str(url).startswith(f"{URLS[service]}/api/v3/queue/details")
+    )
 
 
 def timeline_kinds(stack: Stack) -> list[str]:
@@ -640,18 +693,23 @@ async def test_kill_during_the_imports_polling_completes_the_season(
     assert state.attributes["episodes_summary"] == "3/3 available"
 
 
-async def test_kill_loses_a_grab_that_nothing_polls(
+async def test_kill_loses_a_grab_the_queue_gives_back(
     hass: HomeAssistant,
     aiohttp_client: ClientSessionGenerator,
+    aioclient_mock: AiohttpClientMocker,
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
     qbittorrent: FakeQBittorrent,
+    arr_queues: dict[str, list[Any]],
 ) -> None:
-    """A lost grab leaves the movie searching while it downloads, until Radarr's import.
+    """A lost grab is read back from Radarr's queue at the start.
 
     The grab is what ties a torrent to a request; qBittorrent's list alone
-    cannot, and nothing polls Radarr's queue. The next webhook that names the
-    download (Radarr's import) brings the request forward.
+    cannot. The movie still waits for one, so the catch-up reads Radarr's
+    queue once: it lists the download, and the request is grabbed again, the
+    same fact the webhook recorded. qBittorrent is then read in full again
+    (the earlier answers held the torrent, the next delta would name it only
+    when it changes): the movie shows downloading at once.
     """
     flow = movie_flow()
     saved, seen = await hard_kill(
@@ -660,17 +718,44 @@ async def test_kill_loses_a_grab_that_nothing_polls(
     assert seen == ["grabbed"]
     assert [r["state"] for r in saved["requests"]] == ["searching"]
 
-    qbittorrent.answers = [full_answer()]
+    arr_queues["radarr"] = load_fixture("radarr/api_queue_details.json")
+    qbittorrent.answers = [full_answer(), full_answer()]
+    calls_before = queue_calls(aioclient_mock, "radarr")
     stack = await start_hub(hass, aiohttp_client, None, [], qbittorrent=True)
     assert_kept(stack, saved)
+    assert queue_calls(aioclient_mock, "radarr") == calls_before + 1
+    # The first answer came before the queue's; the second is the full read.
+    assert qbittorrent.maindata_rids[-2:] == ["0", "0"]
     state = hass.states.get(MOVIE_SENSOR)
-    assert state.state == "searching"
-    assert state.attributes["progress"] is None
+    assert state.state == "downloading"
+    assert state.attributes["progress"] == 42.1
+    (request,) = stack.entry.runtime_data.tracker.requests.values()
+    grab = request.timeline[-1]
+    assert (grab.kind, grab.source, grab.detail) == (
+        "grabbed",
+        "radarr",
+        "Example.Movie.1999.1080p.BluRay.x264-EXAMPLE",
+    )
 
-    await stack.post(flow[4])  # Radarr's import names the download
+    # qBittorrent's next answers: the movie moves on.
+    qbittorrent.answers = [delta_progress(2, MOVIE_HASH, 0.5)]
+    await wait(hass, freezer, seconds=60)
+    state = hass.states.get(MOVIE_SENSOR)
+    assert state.state == "downloading"
+    assert state.attributes["progress"] == 50.0
+
+    await stack.post(flow[4])  # Radarr's import
     assert hass.states.get(MOVIE_SENSOR).state == "importing"
     await wait(hass, freezer, minutes=2, seconds=30)
     assert hass.states.get(MOVIE_SENSOR).state == "available"
+    assert timeline_kinds(stack) == [
+        "requested",
+        "approved",
+        "added_to_arr",
+        "grabbed",
+        "imported",
+        "available",
+    ]
 
 
 async def test_kill_before_the_first_save_forgets_the_request(
@@ -725,7 +810,7 @@ def anime_movie_in_jellyfin() -> dict[str, Any]:
     }
 
 
-async def test_kill_loses_a_shoko_match_that_nothing_polls(
+async def test_kill_loses_a_shoko_match_shoko_gives_back(
     hass: HomeAssistant,
     aiohttp_client: ClientSessionGenerator,
     aioclient_mock: AiohttpClientMocker,
@@ -733,15 +818,19 @@ async def test_kill_loses_a_shoko_match_that_nothing_polls(
     freezer: FrozenDateTimeFactory,
     shoko_server: ShokoServer,  # noqa: F811
 ) -> None:
-    """A lost Shoko match leaves the anime movie importing, then stalled.
+    """A lost Shoko match is asked for again at the start.
 
     Shokofin's ids are what tie the Jellyfin item to the request, and they are
-    learnt from Shoko's FileMatched event; Shoko sends it once and nothing asks
-    Shoko again. So Jellyfin's fallback check cannot confirm the movie and the
-    user sees it importing until the stalled problem says something is wrong.
+    learnt from Shoko's FileMatched event, which Shoko sends once. The movie's
+    file is imported but unmatched, so the catch-up asks Shoko for the file
+    by its path: Shoko knows it and its episode, the request is matched as the
+    event would have done, and Jellyfin's fallback check confirms it.
     """
     answer_upstream(
-        aioclient_mock, shoko_server, newest_in_jellyfin=anime_movie_in_jellyfin()
+        aioclient_mock,
+        shoko_server,
+        newest_in_jellyfin=anime_movie_in_jellyfin(),
+        shoko_files=load_fixture("shoko/api_file_path_ends_with_movie.json"),
     )
     FakeQBittorrent(aioclient_mock)
     flow = anime_movie_flow()
@@ -750,33 +839,46 @@ async def test_kill_loses_a_shoko_match_that_nothing_polls(
     )
     assert seen == ["available"]
     assert [r["state"] for r in saved["requests"]] == ["importing"]
+    asked_before = path_lookups(aioclient_mock)
+    assert asked_before == []
 
     stack = await start_hub(hass, aiohttp_client, shoko_server, [], qbittorrent=True)
     assert_kept(stack, saved)
-    await wait(hass, freezer, minutes=2, seconds=30)
+    # One question, by the folders Radarr and Shoko both name.
+    assert path_lookups(aioclient_mock) == [
+        {
+            "path": ANIME_MOVIE_FILE,
+            "includeXRefs": "true",
+            "limit": "1",
+        }
+    ]
     state = hass.states.get(ANIME_MOVIE_SENSOR)
-    assert state.state == "importing"
+    assert state.state == "matching"
     assert state.attributes["problem"] is None
-    # Jellyfin was asked, and has the movie, under ids the request never learnt.
-    assert any(
-        "SortBy=DateCreated" in str(url) for _, url, _, _ in aioclient_mock.mock_calls
-    )
+    (request,) = stack.entry.runtime_data.tracker.requests.values()
+    assert request.shoko_series_ids == [43]
+    assert request.movie.shoko_file_ids == [5003]
+    assert request.movie.shoko_episode_ids == [1101]
 
-    await wait(hass, freezer, hours=1)
-    state = hass.states.get(ANIME_MOVIE_SENSOR)
-    assert state.state == "importing"
-    assert state.attributes["problem"] == "stalled"
-
-    # Had Shoko told it again, the same Jellyfin answer would confirm it.
-    # On a fresh session: after an hour of ticks the client's server timeout
-    # is giving the old one up.
-    connection = stack.entry.runtime_data.shoko_hubs[SHOKO_ID]
-    await shoko_server.drop()
-    while connection.connected:  # until the client notices the drop
-        await wait(hass, freezer, seconds=0)
-    await wait(hass, freezer, seconds=MAX_BACKOFF)
-    await stack.shoko_connected()
-    await stack.post(flow[3])
-    assert hass.states.get(ANIME_MOVIE_SENSOR).state == "matching"
     await wait(hass, freezer, minutes=2, seconds=30)
     assert hass.states.get(ANIME_MOVIE_SENSOR).state == "available"
+    assert timeline_kinds(stack) == [
+        "approved",
+        "grabbed",
+        "imported",
+        "matched",
+        "available",
+    ]
+
+    # Shoko's event, had it come after all, changes nothing.
+    await stack.post(flow[3])
+    assert timeline_kinds(stack)[-2:] == ["matched", "available"]
+
+
+def path_lookups(aioclient_mock: AiohttpClientMocker) -> list[dict[str, str]]:
+    """Return the queries of the catch-up's Shoko path lookups."""
+    return [
+        dict(url.query)
+        for _, url, _, _ in aioclient_mock.mock_calls
+        if url.path == "/api/v3/File/PathEndsWith"
+    ]

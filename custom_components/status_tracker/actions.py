@@ -37,6 +37,7 @@ from .lookups import async_find_request_items
 from .model import Outcome, Request, Stage
 from .observations import EpisodeRef, JellyfinItem, MediaRef, MediaType, SeriesEpisodes
 from .parsers.jellyfin_api import is_playable, library_item_from_dto
+from .request_table import RequestTable
 from .tracker import SyncResult, TrackerUpdate
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class HubActions:
             request,
             self._deletion_services(),
             delete_files=delete_files,
-            others=list(self._hub.tracker.requests.values()),
+            others=self._hub.tracker.related(request),
         )
         failed = [r for r in results if r.outcome is ServiceOutcome.FAILED]
         if failed and all(
@@ -164,7 +165,7 @@ class HubActions:
             request,
             self._deletion_services(),
             delete_files=delete_files,
-            others=list(self._hub.tracker.requests.values()),
+            others=self._hub.tracker.related(request),
             exclude=frozenset({source}),
         )
         if not results:
@@ -495,7 +496,7 @@ class _LibrarySync:
             }
         )
 
-    def update(self, requests: dict[str, Request]) -> TrackerUpdate:
+    def update(self, requests: RequestTable) -> TrackerUpdate:
         """Return one update for everything the sync changed.
 
         Library requests get no entity and fire no stage events: they are

@@ -82,6 +82,17 @@ class QBittorrentCoordinator(ServiceCoordinator):
         self.client = client
         self._merger = MaindataMerger()
 
+    async def async_resync(self) -> None:
+        """Read the full torrent list now instead of the changes.
+
+        For torrents the tracker has just learnt about (the catch-up found a
+        lost grab): earlier answers carried their state, and the next delta
+        would name them only when they change, which a seeding torrent never
+        does.
+        """
+        self._merger.reset()
+        await self.async_request_refresh()
+
     async def _async_update_data(self) -> None:
         """Fetch what changed since the last answer (one HTTP call)."""
         answer = await self._async_call(

@@ -10,10 +10,11 @@ This module has no Home Assistant imports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from .model import Request, Unit
+from .model import Request
 from .observations import (
     ArrImportBlocked,
     ArrMediaAdded,
@@ -44,14 +45,40 @@ class CorrelationIndex:
         self._ids: dict[IndexKey, str | set[str]] = {}
         # The keys of each request, as a tuple (a frozenset costs ~3x more).
         self._keys_of: dict[str, tuple[IndexKey, ...]] = {}
+        # Stored requests not indexed yet (see `defer`).
+        self._deferred: deque[tuple[str, dict[str, Any]]] = deque()
 
     def clear(self) -> None:
         """Forget everything."""
         self._ids.clear()
         self._keys_of.clear()
+        self._deferred.clear()
+
+    def defer(self, request_id: str, stored: dict[str, Any]) -> None:
+        """Index a stored request later, from its stored dict.
+
+        Loading defers the history so setup does not wait for it; it is indexed
+        in steps afterwards (`index_deferred`), and all of it before anything
+        reads or changes the index.
+        """
+        self._deferred.append((request_id, stored))
+
+    def add_loaded(self, request: Request) -> None:
+        """Index a request being loaded now, next to deferred ones (other ids)."""
+        self._set_keys(request.id, request_keys(request))
+
+    def index_deferred(self, count: int | None = None) -> bool:
+        """Index up to `count` deferred requests (all by default); True if any left."""
+        deferred = self._deferred
+        for _ in range(len(deferred) if count is None else min(count, len(deferred))):
+            request_id, stored = deferred.popleft()
+            self._set_keys(request_id, stored_request_keys(stored))
+        return bool(deferred)
 
     def lookup(self, keys: Iterable[IndexKey]) -> set[str]:
         """Return the ids of requests indexed under any of `keys`."""
+        if self._deferred:
+            self.index_deferred()
         found: set[str] = set()
         for key in keys:
             bucket = self._ids.get(key)
@@ -63,23 +90,37 @@ class CorrelationIndex:
 
     def update(self, request: Request) -> set[IndexKey]:
         """Re-index one request; return the keys it did not have before."""
-        keys = set(request_keys(request))
-        old = set(self._keys_of.get(request.id, ()))
-        self._drop(request.id, old - keys)
-        added = keys - old
+        return self.set_keys(request.id, request_keys(request))
+
+    def set_keys(self, request_id: str, new_keys: Iterable[IndexKey]) -> set[IndexKey]:
+        """Index a request under `new_keys`; return the keys it did not have before."""
+        if self._deferred:
+            self.index_deferred()
+        return self._set_keys(request_id, new_keys)
+
+    def _set_keys(self, request_id: str, new_keys: Iterable[IndexKey]) -> set[IndexKey]:
+        keys = set(new_keys)
+        if (known := self._keys_of.get(request_id)) is None:
+            added = keys
+        else:
+            old = set(known)
+            self._drop(request_id, old - keys)
+            added = keys - old
         for key in added:
             bucket = self._ids.get(key)
-            if bucket is None or bucket == request.id:
-                self._ids[key] = request.id
+            if bucket is None or bucket == request_id:
+                self._ids[key] = request_id
             elif isinstance(bucket, str):
-                self._ids[key] = {bucket, request.id}
+                self._ids[key] = {bucket, request_id}
             else:
-                bucket.add(request.id)
-        self._keys_of[request.id] = tuple(keys)
+                bucket.add(request_id)
+        self._keys_of[request_id] = tuple(keys)
         return added
 
     def remove(self, request_id: str) -> None:
         """Remove one request from the index."""
+        if self._deferred:
+            self.index_deferred()
         self._drop(request_id, self._keys_of.pop(request_id, ()))
 
     def _drop(self, request_id: str, keys: Iterable[IndexKey]) -> None:
@@ -127,12 +168,13 @@ def external_id_keys(
 
 def normalize_path(path: str) -> str:
     """Return a file path with '/' separators and no repeated or trailing ones."""
+    if "\\" not in path and "//" not in path and not path.endswith("/"):
+        # Already normalized (what the *arr reports). The index keeps a key for
+        # every stored request: reusing the request's own string saves a copy.
+        return path
     parts = [part for part in path.replace("\\", "/").split("/") if part]
     prefix = "/" if path.startswith(("/", "\\")) else ""
-    normalized = prefix + "/".join(parts)
-    # The index keeps the key for every stored request: reuse the request's own
-    # string when nothing changed instead of holding an equal copy.
-    return path if normalized == path else normalized
+    return prefix + "/".join(parts)
 
 
 def file_name(path: str) -> str:
@@ -164,37 +206,59 @@ def media_keys(media: MediaRef, instance_id: str | None = None) -> list[IndexKey
 
 def request_keys(request: Request) -> Iterator[IndexKey]:
     """Return every index key of a request."""
-    if request.seerr_request_id is not None:
-        yield ("seerr", request.seerr_request_id)
-    if request.tmdb_id is not None:
-        yield ("tmdb", request.media_type, request.tmdb_id)
-    if request.media_type is MediaType.TV and request.tvdb_id is not None:
-        yield ("tvdb", request.tvdb_id)
-    if request.imdb_id:
-        yield ("imdb", request.media_type, request.imdb_id)
-    if request.arr_instance is not None and request.arr_id is not None:
-        yield ("arr", request.arr_instance, request.arr_id)
-    if request.jellyfin_series_id:
-        yield ("jellyfin", request.jellyfin_series_id)
-    for series_id in request.shoko_series_ids:
+    return _request_keys(request, getattr, [request.movie, *request.episodes.values()])
+
+
+def stored_request_keys(data: dict[str, Any]) -> Iterator[IndexKey]:
+    """Return the index keys of a request from its stored dict, without building it.
+
+    The stored layout uses the attribute names, so one function reads both.
+    """
+    return _request_keys(
+        data, dict.get, [data.get("movie") or {}, *data.get("episodes", ())]
+    )
+
+
+def _request_keys(
+    request: Any, get: Callable[[Any, str], Any], units: list[Any]
+) -> Iterator[IndexKey]:
+    """Return the keys of a request (or its stored dict) and its units.
+
+    `get(holder, name)` reads a field: `getattr` for objects, `dict.get` for
+    the stored dicts. `units` are the movie and the episodes.
+    """
+    media_type = MediaType(get(request, "media_type"))
+    if (seerr_request_id := get(request, "seerr_request_id")) is not None:
+        yield ("seerr", seerr_request_id)
+    if (tmdb_id := get(request, "tmdb_id")) is not None:
+        yield ("tmdb", media_type, tmdb_id)
+    if media_type is MediaType.TV and (tvdb_id := get(request, "tvdb_id")) is not None:
+        yield ("tvdb", tvdb_id)
+    if imdb_id := get(request, "imdb_id"):
+        yield ("imdb", media_type, imdb_id)
+    arr_instance, arr_id = get(request, "arr_instance"), get(request, "arr_id")
+    if arr_instance is not None and arr_id is not None:
+        yield ("arr", arr_instance, arr_id)
+    if jellyfin_series_id := get(request, "jellyfin_series_id"):
+        yield ("jellyfin", jellyfin_series_id)
+    for series_id in get(request, "shoko_series_ids") or ():
         yield ("shoko_series", series_id)
-    for download_id in request.downloads:
+    for download_id in get(request, "downloads") or ():
         yield ("hash", download_id)
-    units: list[Unit] = [request.movie, *request.episodes.values()]
     for unit in units:
-        for download_id in unit.download_ids:
+        for download_id in get(unit, "download_ids") or ():
             yield ("hash", download_id)
-        if unit.jellyfin_id:
-            yield ("jellyfin", unit.jellyfin_id)
-        for path in unit.files:
+        if jellyfin_id := get(unit, "jellyfin_id"):
+            yield ("jellyfin", jellyfin_id)
+        for path in get(unit, "files") or ():
             yield from file_keys(path)
-        for shoko_file in unit.shoko_file_ids:
+        for shoko_file in get(unit, "shoko_file_ids") or ():
             yield ("shoko_file", shoko_file)
-        for shoko_episode in unit.shoko_episode_ids:
+        for shoko_episode in get(unit, "shoko_episode_ids") or ():
             yield ("shoko_episode", shoko_episode)
-    for episode in request.episodes.values():
-        if episode.tvdb_id is not None:
-            yield ("ep_tvdb", episode.tvdb_id)
+    for episode in units[1:]:
+        if (episode_tvdb := get(episode, "tvdb_id")) is not None:
+            yield ("ep_tvdb", episode_tvdb)
 
 
 def observation_keys(observation: Observation) -> frozenset[IndexKey]:

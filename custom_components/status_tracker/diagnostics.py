@@ -24,7 +24,7 @@ async def async_get_config_entry_diagnostics(
     """Return what helps to understand a hub's behaviour, with no secret."""
     hub = entry.runtime_data
     tracker = hub.tracker
-    requests = tracker.requests.values()
+    requests = list(tracker.read_all())
     recent = sorted(
         (
             {"request_id": request.id, **entry_.to_dict()}

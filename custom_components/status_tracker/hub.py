@@ -8,6 +8,7 @@ Jellyfin availability, stalled requests, air dates, retention and history.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -33,6 +34,7 @@ from .api import (
     ShokoClient,
     SonarrClient,
 )
+from .catch_up import CatchUp
 from .clients import SUPPORTED_SERVICES, create_client
 from .const import (
     CONF_API_KEY,
@@ -73,6 +75,9 @@ RECENT_ITEMS_MAX_PAGES: Final = 5
 RECENT_ITEMS_MARGIN: Final = timedelta(days=1)
 # Jellyfin series id -> provider ids, so each series costs one lookup.
 SERIES_CACHE_SIZE: Final = 256
+# History blocks (of 16 requests) indexed and compressed per step after setup
+# (a few ms each).
+HISTORY_BLOCKS_PER_STEP: Final = 8
 
 type StatusTrackerConfigEntry = ConfigEntry[StatusTrackerHub]
 
@@ -161,6 +166,8 @@ class StatusTrackerHub:
         self._episode_lists_in_flight: set[str] = set()
         self._checking_availability = False
         self.actions = HubActions(self)
+        # Polls for grabs and Shoko matches whose webhook or event was lost.
+        self.catch_up = CatchUp(self)
 
     def _instances_of(self, service: ServiceType) -> list[ServiceInstance]:
         return [i for i in self.instances.values() if i.service is service]
@@ -214,10 +221,23 @@ class StatusTrackerHub:
             )
         for connection in self.shoko_hubs.values():
             await connection.async_start()
+        self.entry.async_create_background_task(
+            self.hass, self._async_finish_loading(), "Status Tracker history"
+        )
         self.schedule_episode_lists()
+        self.catch_up.schedule()
+
+    async def _async_finish_loading(self) -> None:
+        """Index and compress the loaded history in small steps, between other work."""
+        more = True
+        while more:
+            more = self.tracker.finish_loading(HISTORY_BLOCKS_PER_STEP)
+            # Let webhooks and entity updates run between the steps.
+            await asyncio.sleep(0)
 
     async def async_shutdown(self) -> None:
         """Stop polling and the event hubs, and write everything now (unload)."""
+        self.catch_up.cancel()
         for connection in self.shoko_hubs.values():
             await connection.async_stop()
         for coordinator in self.coordinators.values():
@@ -570,6 +590,7 @@ class StatusTrackerHub:
                 self.hass, signal_removed(self.entry.entry_id), [*gone, *pruned]
             )
         self.schedule_episode_lists()
+        self.catch_up.schedule()
 
 
 def _instance(hass: HomeAssistant, subentry: ConfigSubentry) -> ServiceInstance:

@@ -291,13 +291,15 @@ async def _async_get_requests(call: ServiceCall) -> ServiceResponse:
         media_type=call.data.get(ATTR_MEDIA_TYPE),
         requested_by=call.data.get(ATTR_REQUESTED_BY),
     )
+    tracker = _hub(call).tracker
     return requests_page(
-        _hub(call).tracker.requests.values(),
+        tracker.summaries(),
         selected,
         dt_util.utcnow(),
         offset=call.data[ATTR_OFFSET],
         limit=call.data[ATTR_LIMIT],
         details=call.data[ATTR_DETAILS],
+        read=tracker.peek,
     )
 
 

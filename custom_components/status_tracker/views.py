@@ -8,7 +8,7 @@ This module has no Home Assistant imports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -25,6 +25,7 @@ from .lifecycle import (
 )
 from .model import FINISHED_STATES, Request
 from .observations import MediaType
+from .request_table import PackedRequest
 
 MAX_PAGE_SIZE: Final = 500
 
@@ -109,7 +110,7 @@ class RequestFilter:
     media_type: str | None = None
     requested_by: str | None = None
 
-    def matches(self, request: Request) -> bool:
+    def matches(self, request: Request | PackedRequest) -> bool:
         """Return True when the request passes every filter."""
         finished = request.state in FINISHED_STATES
         if self.status == "active" and finished:
@@ -133,15 +134,20 @@ def page(items: list[Any], *, offset: int, limit: int) -> list[Any]:
 
 
 def requests_page(
-    requests: Iterable[Request],
+    requests: Iterable[Request | PackedRequest],
     selected: RequestFilter,
     now: datetime,
     *,
     offset: int,
     limit: int,
     details: bool,
+    read: Callable[[str], Request],
 ) -> dict[str, Any]:
-    """Return the selected requests, newest first, one page of them as views."""
+    """Return the selected requests, newest first, one page of them as views.
+
+    `requests` may hold packed history: it is filtered and sorted on the fields
+    a packed request keeps, and only the page is built, through `read`.
+    """
     found = sorted(
         (request for request in requests if selected.matches(request)),
         key=lambda request: (request.created_at, request.id),
@@ -151,7 +157,7 @@ def requests_page(
         "total": len(found),
         "offset": offset,
         "requests": [
-            request_view(request, now, details=details)
+            request_view(read(request.id), now, details=details)
             for request in page(found, offset=offset, limit=limit)
         ],
     }

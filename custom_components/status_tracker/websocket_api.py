@@ -98,12 +98,13 @@ def ws_list_requests(
         requested_by=msg.get("requested_by"),
     )
     result = requests_page(
-        hub.tracker.requests.values(),
+        hub.tracker.summaries(),
         selected,
         dt_util.utcnow(),
         offset=msg["offset"],
         limit=msg["limit"],
         details=msg["details"],
+        read=hub.tracker.peek,
     )
     for view in result["requests"]:
         view["jellyfin_url"] = _jellyfin_url(hub, view["request_id"])
@@ -222,5 +223,5 @@ def _view(
 
 
 def _jellyfin_url(hub: StatusTrackerHub, request_id: str) -> str | None:
-    request = hub.tracker.get(request_id)
-    return hub.jellyfin_link(request) if request is not None else None
+    # Read only: listing history must not keep its requests built.
+    return hub.jellyfin_link(hub.tracker.peek(request_id))

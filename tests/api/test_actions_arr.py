@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator
 import copy
 from http import HTTPStatus
 import json
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientError, ClientSession
+from aiohttp import ClientError
 import pytest
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
@@ -25,10 +23,8 @@ from custom_components.status_tracker.api import (
     SonarrClient,
     UnexpectedResponse,
 )
+from tests.api.conftest import API_KEY, RADARR_URL, SONARR_URL
 
-API_KEY = "0123456789abcdef0123456789abcdef"
-SONARR_URL = "http://sonarr.lan:8989"
-RADARR_URL = "http://radarr.lan:7878"
 EPISODES_FIXTURE = (
     Path(__file__).resolve().parent.parent / "fixtures/sonarr/api_episodes.json"
 )
@@ -169,26 +165,6 @@ def command_answer(name: str, command_id: int, body: dict[str, Any]) -> dict[str
         "updateScheduledTask": True,
         "id": command_id,
     }
-
-
-@pytest.fixture
-async def session(aioclient_mock: AiohttpClientMocker) -> AsyncGenerator[ClientSession]:
-    """Return a client session answered by aioclient_mock."""
-    client_session = aioclient_mock.create_session(asyncio.get_running_loop())
-    yield client_session
-    await client_session.close()
-
-
-@pytest.fixture
-def sonarr(session: ClientSession) -> SonarrClient:
-    """Return a Sonarr client on the mocked session."""
-    return SonarrClient(session, SONARR_URL, API_KEY)
-
-
-@pytest.fixture
-def radarr(session: ClientSession) -> RadarrClient:
-    """Return a Radarr client on the mocked session."""
-    return RadarrClient(session, RADARR_URL, API_KEY)
 
 
 def only_call(aioclient_mock: AiohttpClientMocker) -> tuple[str, Any, Any, Any]:

@@ -12,8 +12,10 @@ import pytest
 from custom_components.status_tracker.correlation import (
     CorrelationIndex,
     external_id_keys,
+    file_name,
     int_or_none,
     media_keys,
+    normalize_path,
     observation_keys,
 )
 from custom_components.status_tracker.model import Request, Stage
@@ -481,6 +483,23 @@ def test_late_grab_for_a_finished_show_fills_the_gap() -> None:
 def test_normalize_download_id(raw: str | None, expected: str | None) -> None:
     """Torrent hashes match qBittorrent's lower case; usenet ids stay as sent."""
     assert normalize_download_id(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/data/media/Movie (1999)/Movie.mkv", "/data/media/Movie (1999)/Movie.mkv"),
+        ("/data//media/Movie.mkv", "/data/media/Movie.mkv"),
+        ("/data/media/", "/data/media"),
+        ("D:\\Media\\Movie\\Movie.mkv", "D:/Media/Movie/Movie.mkv"),
+        ("\\\\nas\\media\\Movie.mkv", "/nas/media/Movie.mkv"),
+        ("Season 01/Show - S01E01.mkv", "Season 01/Show - S01E01.mkv"),
+    ],
+)
+def test_normalize_path(path: str, expected: str) -> None:
+    """Windows and doubled separators compare equal to the *arr's form."""
+    assert normalize_path(path) == expected
+    assert file_name(path) == expected.rsplit("/", 1)[-1]
 
 
 def test_normalize_jellyfin_id() -> None:

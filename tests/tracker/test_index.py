@@ -44,3 +44,25 @@ def test_three_requests_share_a_key_and_leave_one_by_one() -> None:
     index.update(b)
     assert index.lookup([KEY]) == {"a"}
     assert index.lookup([("tmdb", MediaType.MOVIE, 604)]) == {"b"}
+
+
+def test_deferred_requests_are_indexed_before_any_use() -> None:
+    """A stored request indexed later is found, removed and re-keyed correctly."""
+    index = CorrelationIndex()
+    stored = _movie("a").to_dict()
+    index.defer("a", stored)
+    index.defer("b", {**_movie("b").to_dict(), "tmdb_id": 604})
+    assert index.lookup([KEY]) == {"a"}
+
+    index.defer("c", {**_movie("c").to_dict(), "tmdb_id": 605})
+    # Built and changed before its turn: the new keys win over the stored ones.
+    changed = _movie("c")
+    changed.tmdb_id = 606
+    index.update(changed)
+    assert index.lookup([("tmdb", MediaType.MOVIE, 605)]) == set()
+    assert index.lookup([("tmdb", MediaType.MOVIE, 606)]) == {"c"}
+
+    index.defer("d", {**_movie("d").to_dict(), "tmdb_id": 607})
+    index.remove("d")
+    assert index.lookup([("tmdb", MediaType.MOVIE, 607)]) == set()
+    assert index.index_deferred() is False

@@ -859,6 +859,7 @@ def test_requests_page_newest_first() -> None:
         offset=0,
         limit=50,
         details=True,
+        read=harness.tracker.peek,
     )
     assert everything["total"] == 3
     assert everything["offset"] == 0
@@ -872,6 +873,7 @@ def test_requests_page_newest_first() -> None:
         offset=1,
         limit=1,
         details=False,
+        read=harness.tracker.peek,
     )
     assert (second["total"], second["offset"]) == (2, 1)
     assert [v["request_id"] for v in second["requests"]] == ["r1"]

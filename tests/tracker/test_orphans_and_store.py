@@ -85,7 +85,7 @@ def test_jellyfin_movie_before_request_is_available_at_once() -> None:
     update = harness.post("jellyfin", load_fixture("jellyfin/item_added_movie.json"))
     assert update.orphaned
     assert update.changed == []
-    assert harness.tracker.requests == {}
+    assert len(harness.tracker.requests) == 0
     assert len(harness.tracker.orphans) == 1
 
     update = harness.post("seerr", load_fixture("jellyseerr/media_pending.json"))
@@ -374,7 +374,7 @@ def test_load_replaces_everything() -> None:
     harness.play(movie_flow())
     harness.post("jellyfin", jellyfin_episode(1))
     harness.tracker.load({})
-    assert harness.tracker.requests == {}
+    assert len(harness.tracker.requests) == 0
     assert harness.tracker.orphans == []
     assert not harness.tracker.knows(("seerr", 201))
     assert list(harness.tracker.recently_finished()) == []

@@ -6,6 +6,12 @@ resource), ``PUT /{id}`` replaces one (202), ``DELETE /{id}`` removes it, and
 ``POST /api/v3/notification/test`` tests a resource without saving it: a
 Webhook test posts a ``Test`` event to its URL and answers 400 when that fails.
 Create and update test again unless ``forceSave=true`` is given.
+
+The download queue is read unpaged with ``GET /api/v3/queue/details`` (a plain
+JSON array of ``QueueResource``, ``QueueDetailsController``): one record per
+movie, and in Sonarr one per episode of a release (``includeEpisode=true`` adds
+the episode). Pending releases (delay profiles) are listed without a
+``downloadId``: they are not grabbed yet.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from .errors import UnexpectedResponse
 _LOGGER = logging.getLogger(__name__)
 
 COMMAND_PATH: Final = "/api/v3/command"
+QUEUE_DETAILS_PATH: Final = "/api/v3/queue/details"
 NOTIFICATION_PATH: Final = "/api/v3/notification"
 # Create/update without the built-in test: callers test first with
 # async_test_notification, so the URL would only get a second Test event.
@@ -100,11 +107,33 @@ class ArrNotification:
         return None
 
 
+@dataclass(frozen=True, slots=True)
+class ArrQueueItem:
+    """One record of the download queue (``QueueResource``) as far as it is needed."""
+
+    # Radarr movieId / Sonarr seriesId.
+    media_id: int
+    # As the application reports it (torrent hashes upper-case); None while a
+    # release is only pending (not sent to a download client yet).
+    download_id: str | None
+    # The release title.
+    title: str | None = None
+    # Bytes of the whole download.
+    size: int | None = None
+    download_client: str | None = None
+    # Sonarr only: the episode of this record (each episode has its own).
+    episode: EpisodeRef | None = None
+
+
 class ArrClient(ApiKeyClient):
     """Behaviour shared by Sonarr and Radarr (same auth, same system API)."""
 
     # The appName the application reports; lets callers spot a Radarr URL given as Sonarr.
     app_name: ClassVar[str] = "Arr"
+    # The field of a queue record that names the movie/series.
+    queue_media_field: ClassVar[str] = "movieId"
+    # Query of the queue details call.
+    queue_params: ClassVar[Mapping[str, str]] = {}
 
     async def async_get_system_status(self) -> ArrSystemStatus:
         """Return application name, instance name and version; needs a valid key."""
@@ -117,6 +146,39 @@ class ArrClient(ApiKeyClient):
             # Older releases have no instance name; the app name is what their UI shows.
             instance_name=json_optional_str(data, "instanceName") or app_name,
             version=json_str(data, "version"),
+        )
+
+    async def async_get_queue(self) -> list[ArrQueueItem]:
+        """Return the whole download queue in one call (``GET /api/v3/queue/details``).
+
+        Malformed records (no media id) are skipped; an answer that is not a
+        JSON array raises UnexpectedResponse.
+        """
+        data = await self._async_get_list(
+            QUEUE_DETAILS_PATH, dict(self.queue_params), "queue records"
+        )
+        items: list[ArrQueueItem] = []
+        for element in data:
+            if (item := self._parse_queue_item(element)) is None:
+                _LOGGER.debug("Skipping a malformed %s queue record", self.service_name)
+                continue
+            items.append(item)
+        return items
+
+    def _parse_queue_item(self, element: Any) -> ArrQueueItem | None:
+        """Return one QueueResource, None without the movie/series id."""
+        if not isinstance(element, dict):
+            return None
+        media_id = json_optional_int(element, self.queue_media_field)
+        if media_id is None:
+            return None
+        return ArrQueueItem(
+            media_id=media_id,
+            download_id=json_optional_str(element, "downloadId"),
+            title=json_optional_str(element, "title"),
+            size=_size(element.get("size")),
+            download_client=json_optional_str(element, "downloadClient"),
+            episode=_parse_episode(element.get("episode")),
         )
 
     # -- connections (notifications) ----------------------------------------------
@@ -216,6 +278,9 @@ class SonarrClient(ArrClient):
 
     app_name = "Sonarr"
     service_name = "Sonarr"
+    queue_media_field = "seriesId"
+    # Each record then carries its episode (season and episode numbers).
+    queue_params = {"includeEpisode": "true"}
 
     async def async_get_episodes(self, series_id: int) -> list[EpisodeRef]:
         """Return every episode of a series (``GET /api/v3/episode?seriesId=``).
@@ -384,6 +449,15 @@ def _ids(values: list[int], what: str) -> list[int]:
     if not ids:
         raise ValueError(f"{what} must name at least one id")
     return ids
+
+
+def _size(value: Any) -> int | None:
+    """Return a byte count (the queue's decimal ``size``), None if 0 or not one."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return None
+    return value
 
 
 def _parse_series(element: Any) -> ArrSeries | None:

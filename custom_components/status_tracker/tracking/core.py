@@ -45,6 +45,11 @@ from custom_components.status_tracker.observations import (
     Observation,
     episode_key,
 )
+from custom_components.status_tracker.request_table import (
+    BLOCK_SIZE,
+    PackedRequest,
+    RequestTable,
+)
 from custom_components.status_tracker.serialize import (
     observation_from_dict,
     observation_to_dict,
@@ -160,7 +165,7 @@ class TrackerCore(ABC):
         self.anime_rules = anime_rules or AnimeRules()
         self._max_orphans = max_orphans
         self._orphan_ttl = orphan_ttl
-        self._requests: dict[str, Request] = {}
+        self._requests = RequestTable()
         # Ids of unfinished requests, and of finished ones not yet forgotten by
         # `forget_finished_before`: what entities and summaries look at, kept
         # apart so they never scan the whole history.
@@ -177,9 +182,34 @@ class TrackerCore(ABC):
     # ------------------------------------------------------------------ access
 
     @property
-    def requests(self) -> dict[str, Request]:
+    def requests(self) -> RequestTable:
         """Return every stored request by id (do not mutate)."""
         return self._requests
+
+    def read_all(self) -> Iterator[Request]:
+        """Return every request for reading only (history is not kept built)."""
+        return (self._requests.peek(request_id) for request_id in self._requests)
+
+    def summaries(self) -> Iterator[Request | PackedRequest]:
+        """Return every request as held: history as its packed summary."""
+        return self._requests.entries()
+
+    def peek(self, request_id: str) -> Request:
+        """Return one request for reading only (history is not kept built)."""
+        return self._requests.peek(request_id)
+
+    def related(self, request: Request) -> list[Request]:
+        """Return the other requests of the same movie or series.
+
+        They share the *arr item or the TMDB id; found through the index, so
+        only they are built from the history.
+        """
+        keys: list[IndexKey] = []
+        if request.tmdb_id is not None:
+            keys.append(("tmdb", request.media_type, request.tmdb_id))
+        if request.arr_instance is not None and request.arr_id is not None:
+            keys.append(("arr", request.arr_instance, request.arr_id))
+        return [r for r in self._lookup(keys) if r.id != request.id]
 
     @property
     def orphans(self) -> list[Orphan]:
@@ -242,7 +272,6 @@ class TrackerCore(ABC):
 
     def load(self, data: dict[str, Any]) -> None:
         """Replace the content with what `to_dict` produced."""
-        self._requests.clear()
         self._index.clear()
         self._active.clear()
         self._recent.clear()
@@ -253,11 +282,18 @@ class TrackerCore(ABC):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for item in data.get("requests", ()):
-                request = Request.from_dict(item)
-                self._requests[request.id] = request
-                self._index.update(request)
-                self._track_finished(request)
+            # Finished requests stay packed until something asks for them.
+            for entry, item in self._requests.load(list(data.get("requests", ()))):
+                if isinstance(entry, Request):
+                    self._index.add_loaded(entry)
+                    self._track_finished(entry)
+                    continue
+                self._index.defer(entry.id, item)
+                self._track(
+                    entry.id,
+                    entry.finished_at,
+                    listed=not entry.from_library and entry.state != Outcome.DELETED,
+                )
         finally:
             if collecting:
                 gc.enable()
@@ -276,10 +312,18 @@ class TrackerCore(ABC):
                     )
                 )
 
+    def finish_loading(self, steps: int) -> bool:
+        """Index and compress some of the history `load` deferred; True if any left.
+
+        Until done, the index indexes the rest first whenever it is used.
+        """
+        indexing = self._index.index_deferred(steps * BLOCK_SIZE)
+        return self._requests.compress(steps) or indexing
+
     def to_dict(self) -> dict[str, Any]:
         """Return everything that must survive a restart."""
         return {
-            "requests": [request.to_dict() for request in self._requests.values()],
+            "requests": list(self._requests.stored()),
             "orphans": [orphan.to_dict() for orphan in self._orphans],
             "deletion_log": [entry.to_dict() for entry in self._deletion_log],
         }
@@ -294,13 +338,15 @@ class TrackerCore(ABC):
         if len(self._requests) - len(self._active) <= history_size:
             return []
         finished = [
-            r for r in self._requests.values() if r.finished and not r.from_library
+            (r.finished_at or r.created_at, r.id)
+            for r in self._requests.entries()
+            if r.state in FINISHED_STATES and not r.from_library
         ]
         excess = len(finished) - history_size
         if excess <= 0:
             return []
-        finished.sort(key=lambda r: r.finished_at or r.created_at)
-        removed = [request.id for request in finished[:excess]]
+        finished.sort()
+        removed = [request_id for _, request_id in finished[:excess]]
         for request_id in removed:
             self._index.remove(request_id)
             self._recent.pop(request_id, None)
@@ -528,17 +574,24 @@ class TrackerCore(ABC):
 
     def _track_finished(self, request: Request) -> None:
         """Keep the active and recently finished id sets in step with a request."""
-        if request.finished_at is None:
-            self._active.add(request.id)
-            self._recent.pop(request.id, None)
+        # Library media gets no entity (history, not news), and a deleted
+        # request's entity goes at once, also after a restart.
+        self._track(
+            request.id,
+            request.finished_at,
+            listed=not request.from_library and request.state != Outcome.DELETED,
+        )
+
+    def _track(self, request_id: str, finished_at: str | None, *, listed: bool) -> None:
+        if finished_at is None:
+            self._active.add(request_id)
+            self._recent.pop(request_id, None)
         else:
-            self._active.discard(request.id)
-            if request.from_library or request.state == Outcome.DELETED:
-                # Library media gets no entity (history, not news), and a
-                # deleted request's entity goes at once, also after a restart.
-                self._recent.pop(request.id, None)
+            self._active.discard(request_id)
+            if listed:
+                self._recent[request_id] = finished_at
             else:
-                self._recent[request.id] = request.finished_at
+                self._recent.pop(request_id, None)
 
     # ---------------------------------------------------------------- orphans
 
