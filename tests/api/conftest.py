@@ -1,4 +1,4 @@
-"""Sonarr and Radarr clients on a session that aioclient_mock answers."""
+"""Shared fixtures of the client tests: a mocked session, Sonarr and Radarr clients."""
 
 from __future__ import annotations
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator
 from http import HTTPStatus
 import json
 from pathlib import Path
@@ -55,14 +53,6 @@ def query_result(items: list[Any], total: int | None = None) -> dict[str, Any]:
         "TotalRecordCount": len(items) if total is None else total,
         "StartIndex": 0,
     }
-
-
-@pytest.fixture
-async def session(aioclient_mock: AiohttpClientMocker) -> AsyncGenerator[ClientSession]:
-    """Return a client session answered by aioclient_mock."""
-    client_session = aioclient_mock.create_session(asyncio.get_running_loop())
-    yield client_session
-    await client_session.close()
 
 
 @pytest.fixture

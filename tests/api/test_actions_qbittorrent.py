@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import Iterable
 from http import HTTPStatus
 import json
 from pathlib import Path
@@ -86,14 +85,6 @@ def assert_no_secret(*texts: object) -> None:
     for text in texts:
         for secret in SECRETS:
             assert secret not in str(text)
-
-
-@pytest.fixture
-async def session(aioclient_mock: AiohttpClientMocker) -> AsyncGenerator[ClientSession]:
-    """Return a client session answered by aioclient_mock."""
-    client_session = aioclient_mock.create_session(asyncio.get_running_loop())
-    yield client_session
-    await client_session.close()
 
 
 @pytest.fixture

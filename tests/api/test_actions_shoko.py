@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator
 import copy
 from http import HTTPStatus
 from typing import Any
@@ -82,14 +80,6 @@ EPISODE_FILE: dict[str, Any] = {
         }
     ],
 }
-
-
-@pytest.fixture
-async def session(aioclient_mock: AiohttpClientMocker) -> AsyncGenerator[ClientSession]:
-    """Return a client session answered by aioclient_mock."""
-    client_session = aioclient_mock.create_session(asyncio.get_running_loop())
-    yield client_session
-    await client_session.close()
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator
 import json
 from pathlib import Path
 from typing import Any
@@ -35,14 +33,6 @@ def _recent_items() -> dict[str, Any]:
     """Return a fresh copy of the recent-items answer."""
     data: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
     return data
-
-
-@pytest.fixture
-async def session(aioclient_mock: AiohttpClientMocker) -> AsyncGenerator[ClientSession]:
-    """Return a client session answered by aioclient_mock."""
-    client_session = aioclient_mock.create_session(asyncio.get_running_loop())
-    yield client_session
-    await client_session.close()
 
 
 @pytest.fixture
