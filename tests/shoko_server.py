@@ -103,6 +103,9 @@ class HubSocket:
     received: list[dict[str, Any]] = field(default_factory=list)
 
 
+SHOKO_SUBENTRY_ID = "shoko_subentry"
+
+
 class ShokoServer:
     """The fake Shoko Server; see the module docstring."""
 
@@ -162,6 +165,16 @@ class ShokoServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    def subentry(self) -> dict[str, Any]:
+        """Return the hub's stored subentry of this Shoko (subentry id shoko_subentry)."""
+        return {
+            "data": {"url": self.url, "api_key": self.api_key, "verify_ssl": True},
+            "subentry_id": SHOKO_SUBENTRY_ID,
+            "subentry_type": "shoko",
+            "title": "Shoko (127.0.0.1)",
+            "unique_id": self.url,
+        }
 
     @property
     def hub_url(self) -> str:

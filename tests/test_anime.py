@@ -30,9 +30,9 @@ from custom_components.status_tracker.hub import signal_shoko_state
 
 from .conftest import URLS, PostWebhook, mock_health, mock_recent_items, subentry_data
 from .flows import anime_episode_list, anime_movie_flow, anime_tv_flow, shoko_file_event
-from .shoko_server import ShokoServer, shoko_server  # noqa: F401
+from .shoko_server import SHOKO_SUBENTRY_ID, ShokoServer, shoko_server  # noqa: F401
 
-SHOKO_ID = "shoko_subentry"
+SHOKO_ID = SHOKO_SUBENTRY_ID
 ANIME_SENSOR = "sensor.media_stack_example_anime_s1"
 ANIME_MOVIE_SENSOR = "sensor.media_stack_example_anime_movie_2020"
 EVENT_HUB = "binary_sensor.shoko_127_0_0_1_event_hub"
@@ -91,17 +91,7 @@ async def anime_hub(
         data={"name": "Media stack"},
         subentries_data=[
             *(subentry_data(s) for s in ("seerr", "sonarr", "radarr", "jellyfin")),
-            {
-                "data": {
-                    "url": shoko_server.url,
-                    "api_key": shoko_server.api_key,
-                    "verify_ssl": True,
-                },
-                "subentry_id": SHOKO_ID,
-                "subentry_type": "shoko",
-                "title": "Shoko (127.0.0.1)",
-                "unique_id": shoko_server.url,
-            },
+            shoko_server.subentry(),
         ],
     )
     entry.add_to_hass(hass)

@@ -67,7 +67,7 @@ from .flows import (
     sonarr_episode_list,
     tv_flow,
 )
-from .shoko_server import IMPORT_FOLDERS, ShokoServer, shoko_server  # noqa: F401
+from .shoko_server import IMPORT_FOLDERS, SHOKO_SUBENTRY_ID, ShokoServer, shoko_server  # noqa: F401
 
 MAINTENANCE = timedelta(minutes=15)
 MOVIE_SENSOR = "sensor.media_stack_example_movie_1999"
@@ -75,7 +75,7 @@ SHOW_SENSOR = "sensor.media_stack_example_show_s1"
 ANIME_SENSOR = "sensor.media_stack_example_anime_s1"
 ANIME_MOVIE_SENSOR = "sensor.media_stack_example_anime_movie_2020"
 EVENT_ENTITY = "event.media_stack_stage_change"
-SHOKO_ID = "shoko_subentry"
+SHOKO_ID = SHOKO_SUBENTRY_ID
 QUEUE_PATH = "/api/v3/queue/details"
 PATH_ENDS_WITH = "/api/v3/File/PathEndsWith"
 MOVIE_RELEASE = "Example.Movie.1999.1080p.BluRay.x264-EXAMPLE"
@@ -204,17 +204,7 @@ async def anime_hub(
     entry = hub_config_entry(
         [
             *(subentry_data(s) for s in ("seerr", "sonarr", "radarr", "jellyfin")),
-            {
-                "data": {
-                    "url": shoko_server.url,
-                    "api_key": shoko_server.api_key,
-                    "verify_ssl": True,
-                },
-                "subentry_id": SHOKO_ID,
-                "subentry_type": "shoko",
-                "title": "Shoko (127.0.0.1)",
-                "unique_id": shoko_server.url,
-            },
+            shoko_server.subentry(),
         ]
     )
     entry.add_to_hass(hass)

@@ -80,14 +80,14 @@ from .flows import (
 )
 from .shoko_server import (
     IMPORT_FOLDERS,
+    SHOKO_SUBENTRY_ID,
     WAIT_TIMEOUT,
     ShokoServer,
     shoko_server,  # noqa: F401 (registers the fixture)
 )
+from .test_qbittorrent import QBT_URL, qbittorrent_subentry
 
-QBT_URL = "http://qbittorrent.local:8080"
-QBT_ID = "qbittorrent_subentry"
-SHOKO_ID = "shoko_subentry"
+SHOKO_ID = SHOKO_SUBENTRY_ID
 TITLES = {
     "seerr": "Seerr (seerr.local)",
     "sonarr": "Sonarr",
@@ -296,20 +296,7 @@ def _entry(*subentries: dict[str, Any]) -> MockConfigEntry:
 @pytest.fixture
 async def entry(hass: HomeAssistant, stack: FakeStack) -> MockConfigEntry:
     """Set up a hub with Seerr, Sonarr, Radarr, Jellyfin and qBittorrent."""
-    entry = _entry(
-        {
-            "data": {
-                "url": QBT_URL,
-                "username": "admin",
-                "password": "correct horse battery staple",
-                "verify_ssl": True,
-            },
-            "subentry_id": QBT_ID,
-            "subentry_type": "qbittorrent",
-            "title": TITLES["qbittorrent"],
-            "unique_id": QBT_URL,
-        }
-    )
+    entry = _entry(qbittorrent_subentry())
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -654,19 +641,7 @@ async def anime_entry(
     """Set up a hub with Seerr, Sonarr, Radarr, Jellyfin and the fake Shoko."""
     # Jellyfin does not know the anime series by id: Shokofin ids match instead.
     stack.series_items = {"Items": [], "TotalRecordCount": 0}
-    entry = _entry(
-        {
-            "data": {
-                "url": shoko_server.url,
-                "api_key": shoko_server.api_key,
-                "verify_ssl": True,
-            },
-            "subentry_id": SHOKO_ID,
-            "subentry_type": "shoko",
-            "title": TITLES["shoko"],
-            "unique_id": shoko_server.url,
-        }
-    )
+    entry = _entry(shoko_server.subentry())
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

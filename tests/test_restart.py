@@ -81,7 +81,7 @@ from .flows import (
     sonarr_episode_list,
     tv_flow,
 )
-from .shoko_server import IMPORT_FOLDERS, ShokoServer, shoko_server  # noqa: F401
+from .shoko_server import IMPORT_FOLDERS, SHOKO_SUBENTRY_ID, ShokoServer, shoko_server  # noqa: F401
 from .test_qbittorrent import FakeQBittorrent, full_answer, qbittorrent_subentry
 
 STORAGE_KEY = f"{DOMAIN}.{ENTRY_ID}"
@@ -89,7 +89,7 @@ START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 # Time between two webhooks of a flow: less than the save debounce.
 STEP_DELAY = timedelta(seconds=1)
 EVENT_ENTITY = "event.media_stack_stage_change"
-SHOKO_ID = "shoko_subentry"
+SHOKO_ID = SHOKO_SUBENTRY_ID
 
 FLOWS: dict[str, Callable[[], list[Step]]] = {
     "movie": movie_flow,
@@ -229,19 +229,7 @@ def hub_entry(
     if qbittorrent:
         subentries.append(qbittorrent_subentry())
     if shoko is not None:
-        subentries.append(
-            {
-                "data": {
-                    "url": shoko.url,
-                    "api_key": shoko.api_key,
-                    "verify_ssl": True,
-                },
-                "subentry_id": SHOKO_ID,
-                "subentry_type": "shoko",
-                "title": "Shoko (127.0.0.1)",
-                "unique_id": shoko.url,
-            }
-        )
+        subentries.append(shoko.subentry())
     return MockConfigEntry(
         domain=DOMAIN,
         entry_id=ENTRY_ID,
