@@ -227,6 +227,19 @@ class HomeAssistantClient:
                 results.append(answer.get("result"))
         return results
 
+    async def keep_http_config(self) -> None:
+        """Confirm the HTTP settings Home Assistant started with (127.0.0.1).
+
+        From 2026.10 on, Home Assistant keeps `http:` settings in its storage: the
+        YAML ones become a trial that reverts to 0.0.0.0:8123 (with a restart)
+        after five minutes unless an admin confirms them, as its dialog asks.
+        """
+        await self.websocket({"type": "http/config/promote"})
+        (config,) = await self.websocket({"type": "http/config"})
+        stable = config["stable"]
+        if config["pending"] is not None or stable.get("server_host") != ["127.0.0.1"]:
+            raise HomeAssistantError(f"The HTTP settings were not kept: {config}")
+
     async def save_dashboard(
         self, url_path: str, title: str, config: dict[str, Any]
     ) -> None:

@@ -115,6 +115,7 @@ class DemoStack:
         client = HomeAssistantClient(self.process.url, self._session)
         self.client = client
         await client.onboard(self.username, self.password)
+        await client.keep_http_config()
         await client.add_hub(HUB_NAME)
         await client.set_options(self.options)
         for service, form in service_forms(urls).items():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Generator
+import logging
 from typing import Any
 from unittest.mock import patch
 
@@ -24,6 +25,7 @@ from custom_components.status_tracker.const import (
     DOMAIN,
 )
 
+from .deprecations import DeprecationReports
 from .flows import jellyfin_series_items, sonarr_episode_list
 
 ENTRY_ID = "01JSTATUSTRACKERHUB000000"
@@ -82,6 +84,33 @@ type PostWebhook = Callable[[str, Any], Awaitable[Any]]
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Serialise Home Assistant objects (registry entries, states) stably."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker of tests that cause deprecation reports on purpose."""
+    config.addinivalue_line(
+        "markers",
+        "reports_deprecated_use: the test makes Home Assistant report a deprecated "
+        "use by our code on purpose (tests/test_deprecations.py)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_use(request: pytest.FixtureRequest) -> Generator[None]:
+    """Fail a test in which Home Assistant reports a deprecated use by our code.
+
+    Requested before any other fixture, so it also sees Home Assistant's stop.
+    """
+    collector = DeprecationReports()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        yield
+    finally:
+        root.removeHandler(collector)
+    reports = collector.take()
+    if reports and not request.node.get_closest_marker("reports_deprecated_use"):
+        pytest.fail("Home Assistant reports deprecated use:\n" + "\n".join(reports))
 
 
 @pytest.fixture(autouse=True)

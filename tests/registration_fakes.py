@@ -312,7 +312,7 @@ class FakeSeerr(_FakeService):
             return self._answer(method, url, body=agent)
         try:
             json.loads(json.loads(data["options"]["jsonPayload"]))
-        except (TypeError, ValueError):
+        except TypeError, ValueError:
             return self._answer(
                 method, url, HTTPStatus.INTERNAL_SERVER_ERROR, {"message": "JSON"}
             )

@@ -25,6 +25,7 @@ from homeassistant.exceptions import (
 )
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -35,7 +36,6 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMockResponse,
 )
 from syrupy.assertion import SnapshotAssertion
-import voluptuous as vol
 from yarl import URL
 
 from custom_components.status_tracker.const import DOMAIN
@@ -1048,7 +1048,7 @@ async def test_malformed_call(
     await replay(post_webhook, movie_flow())
     deletions.mark()
 
-    with pytest.raises(vol.Invalid):
+    with pytest.raises(probatio.Invalid):
         await delete_request(hass, data)
 
     assert deletions.calls() == []

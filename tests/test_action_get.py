@@ -14,10 +14,10 @@ from homeassistant.auth.models import User
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
-import voluptuous as vol
 
 from custom_components.status_tracker.const import (
     CONF_HISTORY_SIZE,
@@ -246,7 +246,7 @@ async def test_invalid_input_is_refused(
     hass: HomeAssistant, hass_read_only_user: User, data: dict[str, Any]
 ) -> None:
     """Out-of-range paging and unknown values are refused before anything runs."""
-    with pytest.raises(vol.Invalid):
+    with pytest.raises(probatio.Invalid):
         await call(hass, "get_requests", hass_read_only_user, **data)
 
 
@@ -261,7 +261,7 @@ async def test_invalid_deletion_log_input_is_refused(
         response = await call(hass, "get_deletion_log", hass_read_only_user, **data)
         assert response == {"total": 0, "offset": 0, "entries": []}
         return
-    with pytest.raises(vol.Invalid):
+    with pytest.raises(probatio.Invalid):
         await call(hass, "get_deletion_log", hass_read_only_user, **data)
 
 

@@ -24,10 +24,10 @@ from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
-import voluptuous as vol
 
 from custom_components.status_tracker import config_flow
 from custom_components.status_tracker.const import (
@@ -500,7 +500,7 @@ async def start_reauth(
     return await entry.start_reauth_flow(hass, data={CONF_SUBENTRY_ID: subentry_id})
 
 
-def _suggested(schema: vol.Schema) -> dict[str, Any]:
+def _suggested(schema: probatio.Schema) -> dict[str, Any]:
     values = {}
     for key in schema.schema:
         if key.description and "suggested_value" in key.description:
@@ -524,7 +524,7 @@ def section_suggested_values(result: Mapping[str, Any]) -> dict[str, dict[str, A
 def form_fields(result: Mapping[str, Any]) -> dict[str, str]:
     """Return the fields of a form: name -> "required" or "optional"."""
     return {
-        str(key): "required" if isinstance(key, vol.Required) else "optional"
+        str(key): "required" if isinstance(key, probatio.Required) else "optional"
         for key in result["data_schema"].schema
     }
 
@@ -948,7 +948,7 @@ async def test_port_and_base_path(
     result = await start_subentry_flow(hass, hub, ServiceType.SONARR)
 
     with patch(
-        "custom_components.status_tracker.config_flow.async_get_clientsession",
+        "custom_components.status_tracker.clients.async_get_clientsession",
         wraps=async_get_clientsession,
     ) as get_session:
         result = await hass.config_entries.subentries.async_configure(

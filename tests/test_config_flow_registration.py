@@ -14,10 +14,10 @@ from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.setup import async_setup_component
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
-import voluptuous as vol
 
 from custom_components.status_tracker import config_flow
 from custom_components.status_tracker.const import (
@@ -167,7 +167,7 @@ async def test_box_is_offered_unticked(
 
     keys = {str(key): key for key in result["data_schema"].schema}
     marker = keys[CONF_REGISTER_WEBHOOK]
-    assert isinstance(marker, vol.Required)
+    assert isinstance(marker, probatio.Required)
     assert marker.default() is False
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.util.yaml import load_yaml_dict
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-import voluptuous as vol
 
 from custom_components.status_tracker import services
 from custom_components.status_tracker.config_flow import OPTION_SECTIONS
@@ -177,14 +177,16 @@ def test_option_sections_translated() -> None:
         keys = {str(key) for key in fields}
         assert set(sections[name]["data"]) == keys, name
         assert set(sections[name].get("data_description", keys)) == keys, name
-        assert all(isinstance(key, vol.Marker) for key in fields)
+        assert all(isinstance(key, probatio.Marker) for key in fields)
 
 
+# The 54 rules of Home Assistant 2026.10's quality scale.
 QUALITY_RULES = {
     # Bronze
     "action-setup", "appropriate-polling", "brands", "common-modules",
     "config-flow-test-coverage", "config-flow", "dependency-transparency",
-    "docs-actions", "docs-high-level-description", "docs-installation-instructions",
+    "docs-actions", "docs-conditions", "docs-high-level-description",
+    "docs-installation-instructions", "docs-triggers",
     "docs-removal-instructions", "entity-event-setup", "entity-unique-id",
     "has-entity-name", "runtime-data", "test-before-configure", "test-before-setup",
     "unique-config-entry",
@@ -207,6 +209,7 @@ QUALITY_RULES = {
 def test_quality_scale_lists_every_rule() -> None:
     """Every rule up to Platinum is done, or exempt with a reason."""
     rules = load_yaml_dict(str(PACKAGE / "quality_scale.yaml"))["rules"]
+    assert len(QUALITY_RULES) == 54
     assert set(rules) == QUALITY_RULES
     for name, rule in rules.items():
         status = rule if isinstance(rule, str) else rule["status"]
@@ -214,3 +217,14 @@ def test_quality_scale_lists_every_rule() -> None:
         if status == "exempt":
             assert rule["comment"], name
     assert (PACKAGE / "brand" / "icon.png").is_file()
+
+
+def test_declared_minimum_is_the_tested_one() -> None:
+    """hacs.json's minimum is the Home Assistant script/test_oldest runs on."""
+    root = PACKAGE.parent.parent
+    hacs = json.loads((root / "hacs.json").read_text(encoding="utf-8"))
+    pins = (root / "requirements_oldest.txt").read_text(encoding="utf-8").splitlines()
+    assert f"homeassistant=={hacs['homeassistant']}" in pins
+    year, month, _ = hacs["homeassistant"].split(".")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f"Requires Home Assistant {year}.{month} or newer." in readme

@@ -165,7 +165,10 @@ async def test_removed_service_leaves_no_stale_device(
     """Removing a service removes its device and entities; the others stay."""
     devices = dr.async_get(hass)
     entities = er.async_get(hass)
-    sonarr = devices.async_get_device({(DOMAIN, SUBENTRY_IDS["sonarr"])})
+    entry_id = init_integration.entry_id
+    sonarr = devices.async_get_device_by_identifier(
+        (DOMAIN, SUBENTRY_IDS["sonarr"]), entry_id
+    )
     assert sonarr is not None
     assert er.async_entries_for_device(entities, sonarr.id)
 
@@ -174,10 +177,20 @@ async def test_removed_service_leaves_no_stale_device(
     )
     await hass.async_block_till_done()
 
-    assert devices.async_get_device({(DOMAIN, SUBENTRY_IDS["sonarr"])}) is None
+    assert (
+        devices.async_get_device_by_identifier(
+            (DOMAIN, SUBENTRY_IDS["sonarr"]), entry_id
+        )
+        is None
+    )
     assert not [
         e
         for e in er.async_entries_for_config_entry(entities, init_integration.entry_id)
         if e.unique_id.startswith(SUBENTRY_IDS["sonarr"])
     ]
-    assert devices.async_get_device({(DOMAIN, SUBENTRY_IDS["radarr"])}) is not None
+    assert (
+        devices.async_get_device_by_identifier(
+            (DOMAIN, SUBENTRY_IDS["radarr"]), entry_id
+        )
+        is not None
+    )

@@ -44,8 +44,10 @@ async def async_setup_entry(
     await hub.async_setup()
     entry.runtime_data = hub
     # The hub's device first: the service devices name it as their parent.
-    dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id, **hub_device_info(entry)
+    hub.device_id = (
+        dr.async_get(hass)
+        .async_get_or_create(config_entry_id=entry.entry_id, **hub_device_info(entry))
+        .id
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Webhooks only after the entities exist, so no change goes unseen.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any, Final
 
 import aiohttp
@@ -41,22 +42,57 @@ API_KEY_CLIENTS: Final[dict[ServiceType, type[ServiceClient]]] = {
 SUPPORTED_SERVICES: Final = frozenset({*API_KEY_CLIENTS, ServiceType.QBITTORRENT})
 
 
+def _jarless_session(
+    hass: HomeAssistant, verify_ssl: bool, *, auto_cleanup: bool = True
+) -> aiohttp.ClientSession:
+    """Return a session on Home Assistant's connector, without a cookie jar.
+
+    qBittorrent's client keeps its session cookie itself. Any cookie in a jar for
+    the same host (another integration's, a proxy's) makes aiohttp rebuild the
+    request's Cookie header and quote the session id, which qBittorrent refuses;
+    and a shared jar would hand one qBittorrent's cookie to another on the same
+    host (both name it SID) and to other integrations.
+    """
+    return async_create_clientsession(
+        hass,
+        verify_ssl=verify_ssl,
+        auto_cleanup=auto_cleanup,
+        cookie_jar=aiohttp.DummyCookieJar(),
+    )
+
+
+@asynccontextmanager
+async def async_check_session(
+    hass: HomeAssistant, service: ServiceType, verify_ssl: bool
+) -> AsyncIterator[aiohttp.ClientSession]:
+    """Yield the session a config flow checks a service with.
+
+    Home Assistant's shared session, except for qBittorrent: a session without a
+    jar (see `_jarless_session`), detached from the connector afterwards.
+    """
+    if service is not ServiceType.QBITTORRENT:
+        yield async_get_clientsession(hass, verify_ssl=verify_ssl)
+        return
+    session = _jarless_session(hass, verify_ssl, auto_cleanup=False)
+    try:
+        yield session
+    finally:
+        session.detach()
+
+
 def create_client(
     hass: HomeAssistant, service: ServiceType, data: Mapping[str, Any]
 ) -> ServiceClient:
     """Return the client for a service from its subentry data.
 
-    Clients share Home Assistant's session, except qBittorrent's: it keeps its
-    session cookie itself, and a shared cookie jar would hand the cookie of one
-    qBittorrent to another on the same host (both name it SID) and to other
-    integrations. Its own session, without a jar, closes when the entry unloads.
+    Clients share Home Assistant's session, except qBittorrent's, which gets its
+    own without a cookie jar (see `_jarless_session`), closed when the entry
+    unloads.
     """
     verify_ssl = data.get(CONF_VERIFY_SSL, True)
     if service is ServiceType.QBITTORRENT:
         return QBittorrentClient(
-            async_create_clientsession(
-                hass, verify_ssl=verify_ssl, cookie_jar=aiohttp.DummyCookieJar()
-            ),
+            _jarless_session(hass, verify_ssl),
             data[CONF_URL],
             username=data.get(CONF_USERNAME, ""),
             password=data.get(CONF_PASSWORD, ""),

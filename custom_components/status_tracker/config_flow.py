@@ -33,7 +33,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import AbortFlow, section
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -45,7 +44,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 from homeassistant.util import slugify
-import voluptuous as vol
+import probatio
 
 from .api import (
     ArrClient,
@@ -59,7 +58,7 @@ from .api import (
     SonarrClient,
     normalize_url,
 )
-from .clients import create_client
+from .clients import async_check_session, create_client
 from .const import (
     CONF_ANIME_PATHS,
     CONF_ANIME_TAGS,
@@ -103,55 +102,55 @@ from .webhook_registration import (
     display_url,
 )
 
-STEP_HUB_SCHEMA: Final = vol.Schema(
-    {vol.Required(CONF_HUB_NAME, default=DEFAULT_HUB_NAME): TextSelector()}
+STEP_HUB_SCHEMA: Final = probatio.Schema(
+    {probatio.Required(CONF_HUB_NAME, default=DEFAULT_HUB_NAME): TextSelector()}
 )
 
 
-def _int_number(minimum: int, maximum: int) -> vol.All:
+def _int_number(minimum: int, maximum: int) -> probatio.All[int]:
     """Return a number box whose value is stored as an int (selectors give floats)."""
-    return vol.All(
+    return probatio.All(
         NumberSelector(
             NumberSelectorConfig(
                 min=minimum, max=maximum, step=1, mode=NumberSelectorMode.BOX
             )
         ),
-        vol.Coerce(int),
+        probatio.Coerce(int),
     )
 
 
 # Options are stored flat; the form groups them in sections.
-OPTION_SECTIONS: Final[dict[str, dict[vol.Marker, Any]]] = {
+OPTION_SECTIONS: Final[dict[str, dict[probatio.Marker, Any]]] = {
     "history": {
-        vol.Required(CONF_RETENTION_DAYS): _int_number(1, 365),
-        vol.Required(CONF_HISTORY_SIZE): _int_number(100, 100_000),
+        probatio.Required(CONF_RETENTION_DAYS): _int_number(1, 365),
+        probatio.Required(CONF_HISTORY_SIZE): _int_number(100, 100_000),
     },
     "webhooks": {
-        vol.Required(CONF_WEBHOOK_LOCAL_ONLY): BooleanSelector(),
+        probatio.Required(CONF_WEBHOOK_LOCAL_ONLY): BooleanSelector(),
     },
     "deletions": {
-        vol.Required(CONF_PROPAGATE_DELETIONS): BooleanSelector(),
+        probatio.Required(CONF_PROPAGATE_DELETIONS): BooleanSelector(),
     },
     "polling": {
-        vol.Required(CONF_FAST_POLL_SECONDS): _int_number(2, 300),
-        vol.Required(CONF_SLOW_POLL_SECONDS): _int_number(10, 3600),
+        probatio.Required(CONF_FAST_POLL_SECONDS): _int_number(2, 300),
+        probatio.Required(CONF_SLOW_POLL_SECONDS): _int_number(10, 3600),
     },
     "stalled": {
-        vol.Required(CONF_STALL_APPROVED_HOURS): _int_number(1, 720),
-        vol.Required(CONF_STALL_DOWNLOADING_HOURS): _int_number(1, 720),
-        vol.Required(CONF_STALL_DOWNLOADED_MINUTES): _int_number(5, 10_080),
-        vol.Required(CONF_STALL_IMPORTING_MINUTES): _int_number(5, 10_080),
-        vol.Required(CONF_STALL_MATCHING_MINUTES): _int_number(5, 10_080),
+        probatio.Required(CONF_STALL_APPROVED_HOURS): _int_number(1, 720),
+        probatio.Required(CONF_STALL_DOWNLOADING_HOURS): _int_number(1, 720),
+        probatio.Required(CONF_STALL_DOWNLOADED_MINUTES): _int_number(5, 10_080),
+        probatio.Required(CONF_STALL_IMPORTING_MINUTES): _int_number(5, 10_080),
+        probatio.Required(CONF_STALL_MATCHING_MINUTES): _int_number(5, 10_080),
     },
     "anime": {
-        vol.Optional(CONF_ANIME_TAGS): TextSelector(),
-        vol.Optional(CONF_ANIME_PATHS): TextSelector(),
+        probatio.Optional(CONF_ANIME_TAGS): TextSelector(),
+        probatio.Optional(CONF_ANIME_PATHS): TextSelector(),
     },
 }
-OPTIONS_SCHEMA: Final = vol.Schema(
+OPTIONS_SCHEMA: Final = probatio.Schema(
     {
-        vol.Required(name): section(
-            vol.Schema(fields),
+        probatio.Required(name): section(
+            probatio.Schema(fields),
             {"collapsed": name in ("polling", "stalled", "anime", "deletions")},
         )
         for name, fields in OPTION_SECTIONS.items()
@@ -252,7 +251,7 @@ class StatusTrackerConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self.async_abort(reason="reauth_successful")
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=vol.Schema(flow.credentials_schema(keep_current=False)),
+            data_schema=probatio.Schema(flow.credentials_schema(keep_current=False)),
             errors=errors,
             description_placeholders={"title": subentry.title},
         )
@@ -308,9 +307,11 @@ async def _async_check_service(
     data: Mapping[str, Any],
 ) -> tuple[dict[str, str], ServiceCheck | None]:
     """Check a service live; return (form errors, result)."""
-    session = async_get_clientsession(hass, verify_ssl=data[CONF_VERIFY_SSL])
     try:
-        return {}, await flow.async_check(session, data)
+        async with async_check_session(
+            hass, flow.service_type, data[CONF_VERIFY_SSL]
+        ) as session:
+            return {}, await flow.async_check(session, data)
     except _WrongService:
         return {"base": "wrong_service"}, None
     except InvalidAuth:
@@ -368,13 +369,13 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         self._ha_url = ""
 
     @classmethod
-    def credentials_schema(cls, *, keep_current: bool) -> dict[vol.Marker, Any]:
+    def credentials_schema(cls, *, keep_current: bool) -> dict[probatio.Marker, Any]:
         """Return the credential fields; optional when empty keeps the current."""
-        marker = vol.Optional if keep_current else vol.Required
+        marker = probatio.Optional if keep_current else probatio.Required
         return {marker(CONF_API_KEY): _PASSWORD_SELECTOR}
 
     @classmethod
-    def extra_schema(cls) -> dict[vol.Marker, Any]:
+    def extra_schema(cls) -> dict[probatio.Marker, Any]:
         """Return settings of this type besides URL and credentials."""
         return {}
 
@@ -388,23 +389,23 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         Raise a ServiceError subclass or _WrongService when it does not validate.
         """
 
-    def _schema(self, *, reconfigure: bool) -> vol.Schema:
+    def _schema(self, *, reconfigure: bool) -> probatio.Schema:
         """Return the form schema of the user and reconfigure steps."""
-        fields: dict[vol.Marker, Any] = {
-            vol.Required(CONF_URL): _URL_SELECTOR,
+        fields: dict[probatio.Marker, Any] = {
+            probatio.Required(CONF_URL): _URL_SELECTOR,
             **self.credentials_schema(keep_current=reconfigure),
             **self.extra_schema(),
-            vol.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
+            probatio.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
         }
         if self.service_type in REGISTRABLE_SERVICES:
             # Unticked until the user agrees: it writes into the service's own
             # settings (Seerr has a single webhook agent) and makes the service
             # post test events, so it needs explicit consent. Existing users
             # keep doing it by hand unless they opt in.
-            fields[vol.Required(CONF_REGISTER_WEBHOOK, default=False)] = (
+            fields[probatio.Required(CONF_REGISTER_WEBHOOK, default=False)] = (
                 BooleanSelector()
             )
-        return vol.Schema(fields)
+        return probatio.Schema(fields)
 
     def _other_subentries(self) -> list[ConfigSubentry]:
         """Return the subentries of the hub except the one being reconfigured."""
@@ -525,7 +526,7 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
             return await self.async_step_webhook()
         return self.async_show_form(
             step_id="registered",
-            data_schema=vol.Schema({}),
+            data_schema=probatio.Schema({}),
             description_placeholders={"ha_url": self._ha_url},
         )
 
@@ -549,7 +550,7 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
             errors["base"] = "no_url_available"
         return self.async_show_form(
             step_id="webhook",
-            data_schema=vol.Schema({}),
+            data_schema=probatio.Schema({}),
             errors=errors,
             description_placeholders={"webhook_url": webhook_url},
         )
@@ -681,9 +682,9 @@ class JellyfinSubentryFlow(ServiceSubentryFlow):
     service_type = ServiceType.JELLYFIN
 
     @classmethod
-    def extra_schema(cls) -> dict[vol.Marker, Any]:
+    def extra_schema(cls) -> dict[probatio.Marker, Any]:
         """Add the address users open Jellyfin at ("watch in Jellyfin" links)."""
-        return {vol.Optional(CONF_EXTERNAL_URL): _URL_SELECTOR}
+        return {probatio.Optional(CONF_EXTERNAL_URL): _URL_SELECTOR}
 
     @classmethod
     async def async_check(
@@ -705,12 +706,12 @@ class ShokoSubentryFlow(ServiceSubentryFlow):
     secret_keys = (CONF_API_KEY, CONF_PASSWORD)
 
     @classmethod
-    def credentials_schema(cls, *, keep_current: bool) -> dict[vol.Marker, Any]:
+    def credentials_schema(cls, *, keep_current: bool) -> dict[probatio.Marker, Any]:
         """An API key, or a user name and password exchanged for one."""
         return {
-            vol.Optional(CONF_API_KEY): _PASSWORD_SELECTOR,
-            vol.Optional(CONF_USERNAME): TextSelector(),
-            vol.Optional(CONF_PASSWORD): _PASSWORD_SELECTOR,
+            probatio.Optional(CONF_API_KEY): _PASSWORD_SELECTOR,
+            probatio.Optional(CONF_USERNAME): TextSelector(),
+            probatio.Optional(CONF_PASSWORD): _PASSWORD_SELECTOR,
         }
 
     @classmethod
@@ -745,12 +746,12 @@ class QBittorrentSubentryFlow(ServiceSubentryFlow):
     secret_keys = (CONF_PASSWORD, CONF_API_KEY)
 
     @classmethod
-    def credentials_schema(cls, *, keep_current: bool) -> dict[vol.Marker, Any]:
+    def credentials_schema(cls, *, keep_current: bool) -> dict[probatio.Marker, Any]:
         """Username and password, or an API key (qBittorrent 5.2 and newer)."""
         return {
-            vol.Optional(CONF_USERNAME): TextSelector(),
-            vol.Optional(CONF_PASSWORD): _PASSWORD_SELECTOR,
-            vol.Optional(CONF_API_KEY): _PASSWORD_SELECTOR,
+            probatio.Optional(CONF_USERNAME): TextSelector(),
+            probatio.Optional(CONF_PASSWORD): _PASSWORD_SELECTOR,
+            probatio.Optional(CONF_API_KEY): _PASSWORD_SELECTOR,
         }
 
     @classmethod

@@ -56,7 +56,6 @@ class ServiceInstanceEntity(CoordinatorEntity[ServiceCoordinator]):
         """Attach the entity to the instance's device, under the hub's device."""
         super().__init__(coordinator)
         instance = coordinator.instance
-        entry = coordinator.hub.entry
         self.instance = instance
         self._attr_unique_id = f"{instance.subentry_id}_{key}"
         self._attr_device_info = DeviceInfo(
@@ -65,6 +64,6 @@ class ServiceInstanceEntity(CoordinatorEntity[ServiceCoordinator]):
             manufacturer="Status Tracker",
             model=SERVICE_MODELS[instance.service],
             entry_type=DeviceEntryType.SERVICE,
-            via_device=(DOMAIN, entry.entry_id),
+            via_device_id=coordinator.hub.device_id,
             configuration_url=instance.url,
         )

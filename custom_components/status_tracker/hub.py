@@ -158,6 +158,8 @@ class StatusTrackerHub:
         # Since when each failing instance has been failing (for the repair).
         self.unreachable_since: dict[str, datetime] = {}
         self.unregister_webhooks: Callable[[], None] = lambda: None
+        # The hub's device in the device registry, parent of the service devices.
+        self.device_id = ""
         # Built in async_setup: pysignalr is imported only when Shoko is used.
         self.shoko_hubs: dict[str, ShokoHubConnection] = {}
         # Shoko import folder id -> path, per Shoko instance (read on a miss).

@@ -23,7 +23,7 @@ from homeassistant.core import (
 from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
 from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
+import probatio
 
 from .const import DOMAIN
 from .hub import StatusTrackerConfigEntry, StatusTrackerHub
@@ -52,41 +52,43 @@ ATTR_LIMIT: Final = "limit"
 DEFAULT_LIMIT: Final = 50
 REQUEST_UNIQUE_ID_INFIX: Final = "_request_"
 
-_ENTRY: Final = {vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
+_ENTRY: Final = {probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
 _TARGET: Final = {
     **_ENTRY,
-    vol.Optional(ATTR_ENTITY_ID): cv.entity_ids,
-    vol.Optional(ATTR_REQUEST_ID): vol.All(cv.ensure_list, [cv.string]),
+    probatio.Optional(ATTR_ENTITY_ID): cv.entity_ids,
+    probatio.Optional(ATTR_REQUEST_ID): probatio.All(cv.ensure_list, [cv.string]),
 }
 _PAGING: Final = {
-    vol.Optional(ATTR_OFFSET, default=0): vol.All(vol.Coerce(int), vol.Range(min=0)),
-    vol.Optional(ATTR_LIMIT, default=DEFAULT_LIMIT): vol.All(
-        vol.Coerce(int), vol.Range(min=1, max=MAX_PAGE_SIZE)
+    probatio.Optional(ATTR_OFFSET, default=0): probatio.All(
+        probatio.Coerce(int), probatio.Range(min=0)
+    ),
+    probatio.Optional(ATTR_LIMIT, default=DEFAULT_LIMIT): probatio.All(
+        probatio.Coerce(int), probatio.Range(min=1, max=MAX_PAGE_SIZE)
     ),
 }
 
-DELETE_SCHEMA: Final = vol.Schema(
-    {**_TARGET, vol.Optional(ATTR_DELETE_FILES, default=True): cv.boolean}
+DELETE_SCHEMA: Final = probatio.Schema(
+    {**_TARGET, probatio.Optional(ATTR_DELETE_FILES, default=True): cv.boolean}
 )
-TARGET_SCHEMA: Final = vol.Schema(_TARGET)
-SYNC_SCHEMA: Final = vol.Schema(_ENTRY)
-GET_REQUESTS_SCHEMA: Final = vol.Schema(
+TARGET_SCHEMA: Final = probatio.Schema(_TARGET)
+SYNC_SCHEMA: Final = probatio.Schema(_ENTRY)
+GET_REQUESTS_SCHEMA: Final = probatio.Schema(
     {
         **_ENTRY,
-        vol.Optional(ATTR_STATUS, default="active"): vol.In(
+        probatio.Optional(ATTR_STATUS, default="active"): probatio.In(
             ["active", "finished", "all"]
         ),
-        vol.Optional(ATTR_STAGES, default=list): vol.All(
-            cv.ensure_list, [vol.In(ALL_STATES)]
+        probatio.Optional(ATTR_STAGES, default=list): probatio.All(
+            cv.ensure_list, [probatio.In(ALL_STATES)]
         ),
-        vol.Optional(ATTR_MEDIA_TYPE): vol.In(["movie", "tv"]),
-        vol.Optional(ATTR_REQUESTED_BY): cv.string,
-        vol.Optional(ATTR_DETAILS, default=True): cv.boolean,
+        probatio.Optional(ATTR_MEDIA_TYPE): probatio.In(["movie", "tv"]),
+        probatio.Optional(ATTR_REQUESTED_BY): cv.string,
+        probatio.Optional(ATTR_DETAILS, default=True): cv.boolean,
         **_PAGING,
     }
 )
-DELETION_LOG_SCHEMA: Final = vol.Schema(
-    {**_ENTRY, vol.Optional(ATTR_REQUEST_ID): cv.string, **_PAGING}
+DELETION_LOG_SCHEMA: Final = probatio.Schema(
+    {**_ENTRY, probatio.Optional(ATTR_REQUEST_ID): cv.string, **_PAGING}
 )
 
 type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]

@@ -128,7 +128,7 @@ async def _async_handle(
         return _refuse(instance, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "Body too large")
     try:
         body = json.loads(raw)
-    except (ValueError, RecursionError):
+    except ValueError, RecursionError:
         return _refuse(instance, HTTPStatus.BAD_REQUEST, "Body is not valid JSON")
     try:
         observation = parse_webhook(instance.service, body, instance.subentry_id)

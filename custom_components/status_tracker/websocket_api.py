@@ -18,7 +18,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
+import probatio
 
 from .const import DOMAIN
 from .hub import StatusTrackerHub, signal_changed, signal_removed
@@ -31,13 +31,13 @@ from .views import (
     requests_page,
 )
 
-_ENTRY: Final[dict[str | vol.Marker, Any]] = {
-    vol.Optional("config_entry_id"): cv.string
+_ENTRY: Final[dict[str | probatio.Marker, Any]] = {
+    probatio.Optional("config_entry_id"): cv.string
 }
-_PAGING: Final[dict[str | vol.Marker, Any]] = {
-    vol.Optional("offset", default=0): vol.All(int, vol.Range(min=0)),
-    vol.Optional("limit", default=50): vol.All(
-        int, vol.Range(min=1, max=MAX_PAGE_SIZE)
+_PAGING: Final[dict[str | probatio.Marker, Any]] = {
+    probatio.Optional("offset", default=0): probatio.All(int, probatio.Range(min=0)),
+    probatio.Optional("limit", default=50): probatio.All(
+        int, probatio.Range(min=1, max=MAX_PAGE_SIZE)
     ),
 }
 
@@ -74,13 +74,15 @@ def _hub(
 
 @websocket_command(
     {
-        vol.Required("type"): "status_tracker/requests/list",
+        probatio.Required("type"): "status_tracker/requests/list",
         **_ENTRY,
-        vol.Optional("status", default="active"): vol.In(["active", "finished", "all"]),
-        vol.Optional("stages", default=list): [vol.In(ALL_STATES)],
-        vol.Optional("media_type"): vol.In(["movie", "tv"]),
-        vol.Optional("requested_by"): str,
-        vol.Optional("details", default=False): bool,
+        probatio.Optional("status", default="active"): probatio.In(
+            ["active", "finished", "all"]
+        ),
+        probatio.Optional("stages", default=list): [probatio.In(ALL_STATES)],
+        probatio.Optional("media_type"): probatio.In(["movie", "tv"]),
+        probatio.Optional("requested_by"): str,
+        probatio.Optional("details", default=False): bool,
         **_PAGING,
     }
 )
@@ -113,9 +115,9 @@ def ws_list_requests(
 
 @websocket_command(
     {
-        vol.Required("type"): "status_tracker/requests/get",
+        probatio.Required("type"): "status_tracker/requests/get",
         **_ENTRY,
-        vol.Required("request_id"): str,
+        probatio.Required("request_id"): str,
     }
 )
 @callback
@@ -133,7 +135,7 @@ def ws_get_request(
 
 
 @websocket_command(
-    {vol.Required("type"): "status_tracker/requests/subscribe", **_ENTRY}
+    {probatio.Required("type"): "status_tracker/requests/subscribe", **_ENTRY}
 )
 @callback
 def ws_subscribe_requests(
@@ -185,9 +187,9 @@ def ws_subscribe_requests(
 
 @websocket_command(
     {
-        vol.Required("type"): "status_tracker/deletion_log",
+        probatio.Required("type"): "status_tracker/deletion_log",
         **_ENTRY,
-        vol.Optional("request_id"): str,
+        probatio.Optional("request_id"): str,
         **_PAGING,
     }
 )

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 import logging
+import socket
 from typing import Any
 
 from aiohttp import (
@@ -14,8 +15,10 @@ from aiohttp import (
     ClientSession,
     CookieJar,
     DummyCookieJar,
+    TCPConnector,
     web,
 )
+from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.test_utils import TestServer
 import pytest
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
@@ -760,16 +763,38 @@ class FakeQBittorrent52:
         return web.json_response({"rid": int(request.query["rid"]) + 1})
 
 
-async def run_against_fake_server(jar: Any) -> FakeQBittorrent52:
+class LoopbackResolver(AbstractResolver):
+    """Resolve every host name to 127.0.0.1, where the fake server listens."""
+
+    async def resolve(
+        self, host: str, port: int = 0, family: int = socket.AF_INET
+    ) -> list[ResolveResult]:
+        return [
+            ResolveResult(
+                hostname=host,
+                host="127.0.0.1",
+                port=port,
+                family=socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+        ]
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+
+async def run_against_fake_server(jar: Any, host: str) -> FakeQBittorrent52:
     fake = FakeQBittorrent52()
     server = TestServer(fake.app, host="127.0.0.1")
     await server.start_server()
     fake.port = server.port or 0
+    connector = TCPConnector(resolver=LoopbackResolver())
     try:
-        async with ClientSession(cookie_jar=jar) as http:
+        async with ClientSession(connector=connector, cookie_jar=jar) as http:
             client = QBittorrentClient(
                 http,
-                f"http://127.0.0.1:{fake.port}",
+                f"http://{host}:{fake.port}",
                 username=USERNAME,
                 password=PASSWORD,
             )
@@ -778,21 +803,28 @@ async def run_against_fake_server(jar: Any) -> FakeQBittorrent52:
             fake.sessions.clear()
             assert await client.async_get_maindata(1) == {"rid": 2}
             assert client.login_count == 2
+            # The session cookie never stays in a (possibly shared) jar.
+            assert not [c for c in http.cookie_jar if c.key.startswith("QBT_SID")]
     finally:
         await server.close()
     return fake
 
 
+@pytest.mark.parametrize("host", ["127.0.0.1", "qbittorrent.lan"])
 @pytest.mark.parametrize(
     "make_jar",
     [DummyCookieJar, CookieJar, lambda: CookieJar(unsafe=True)],
     ids=["dummy-jar", "jar", "unsafe-jar"],
 )
 async def test_real_aiohttp_cookie_round_trip(
-    socket_enabled: None, make_jar: Callable[[], Any]
+    socket_enabled: None, make_jar: Callable[[], Any], host: str
 ) -> None:
-    """The cookie value (with '/', '+', '=') reaches the server unquoted, with any jar."""
-    fake = await run_against_fake_server(make_jar())
+    """The cookie value (with '/', '+', '=') reaches the server unquoted, with any jar.
+
+    An IP address (qBittorrent's cookie is host-only; only an unsafe jar keeps it)
+    and a host name (every real jar keeps it).
+    """
+    fake = await run_against_fake_server(make_jar(), host)
     port = fake.port
     assert fake.cookie_headers == [
         f"QBT_SID_{port}={SID}",

@@ -7,6 +7,7 @@ so the test has an admin user and tokens.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ from typing import Any
 import urllib.error
 import urllib.parse
 import urllib.request
+
+import aiohttp
+
+from demo.ha_client import HomeAssistantClient
 
 ROOT = Path(__file__).parent.parent.parent
 PACKAGE = ROOT / "custom_components" / "status_tracker"
@@ -209,6 +214,26 @@ class HomeAssistant:
             "clientId": self.client_id,
         }
 
+    def websocket(self, *commands: dict[str, Any]) -> list[Any]:
+        """Run websocket commands as the admin (through the demo's client)."""
+
+        async def run() -> list[Any]:
+            async with aiohttp.ClientSession() as session:
+                client = HomeAssistantClient(self.url, session, self.access_token)
+                return await client.websocket(*commands)
+
+        return asyncio.run(run())
+
+    def keep_http_config(self) -> None:
+        """Confirm the 127.0.0.1 HTTP settings (see the demo client's docstring)."""
+
+        async def run() -> None:
+            async with aiohttp.ClientSession() as session:
+                client = HomeAssistantClient(self.url, session, self.access_token)
+                await client.keep_http_config()
+
+        asyncio.run(run())
+
     def log_text(self) -> str:
         """Return Home Assistant's log so far."""
         log = self.config_dir / "home-assistant.log"
@@ -296,6 +321,7 @@ def home_assistant(
                 raise AssertionError("Home Assistant did not start in time")
             time.sleep(0.3)
         instance.onboard()
+        instance.keep_http_config()
         yield instance
     finally:
         _stop(process)

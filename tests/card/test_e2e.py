@@ -30,6 +30,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 DOCS_SCREENSHOT = Path(__file__).parent.parent.parent / "docs" / "card.png"
 CARD = "status-tracker-card"
 ROW = f"{CARD} status-tracker-row"
+# A dashboard of its own: on current Home Assistant /lovelace shows its
+# generated overview dashboard.
+DASHBOARD_PATH = "status-tracker-e2e"
 DASHBOARD = {
     "views": [
         {
@@ -103,12 +106,20 @@ def test_card_on_a_real_dashboard(
             "/status_tracker/status-tracker-card.js"
         ]
         assert "?v=" in resources[0]["url"]
-        page.evaluate(
-            "(config) => document.querySelector('home-assistant').hass.callWS("
-            "{type: 'lovelace/config/save', config})",
-            DASHBOARD,
+        hass.websocket(
+            {
+                "type": "lovelace/dashboards/create",
+                "url_path": DASHBOARD_PATH,
+                "title": "Status Tracker",
+                "mode": "storage",
+            },
+            {
+                "type": "lovelace/config/save",
+                "url_path": DASHBOARD_PATH,
+                "config": DASHBOARD,
+            },
         )
-        page.goto(f"{hass.url}/lovelace/requests")
+        page.goto(f"{hass.url}/{DASHBOARD_PATH}/requests")
         page.locator(f"{ROW} .title").first.wait_for(timeout=60_000)
         page.locator(f"{ROW} .title", has_text="Example Show").wait_for()
         movie = page.locator(f"{ROW} .row", has_text="Example Movie")

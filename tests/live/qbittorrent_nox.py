@@ -203,7 +203,7 @@ async def wait_for_port(
             _, writer = await asyncio.wait_for(
                 asyncio.open_connection("127.0.0.1", port), 1.0
             )
-        except (OSError, TimeoutError):
+        except OSError, TimeoutError:
             if loop.time() > deadline:
                 pytest.fail(
                     f"qbittorrent-nox did not open port {port} in {DEADLINE} s:\n"

@@ -11,11 +11,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import aiohttp
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from yarl import URL
 
 from custom_components.status_tracker.api import QBittorrentClient
 from custom_components.status_tracker.const import DOMAIN
@@ -141,3 +146,50 @@ async def test_grab_then_live_download_states(
     assert request.timeline[-1].source == "qbittorrent"
 
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_add_through_the_flow_by_host_name(
+    hass: HomeAssistant,
+    enable_custom_integrations: None,
+    qbittorrent_nox: QBittorrentNox,
+) -> None:
+    """The config flow checks a real qBittorrent reached by host name.
+
+    Home Assistant's shared session keeps cookies for host names, here one of
+    another service on the same host: the check must not send the session id
+    rebuilt and quoted from that jar, nor leave the session id in it.
+    """
+    url = qbittorrent_nox.url.replace("127.0.0.1", "localhost")
+    # The test plugin's resolver belongs to its session-wide event loop.
+    resolver = aiohttp.ThreadedResolver()
+    resolver.real_close = resolver.close  # type: ignore[attr-defined]
+    with patch(
+        "homeassistant.helpers.aiohttp_client._async_make_resolver",
+        return_value=resolver,
+    ):
+        shared = async_get_clientsession(hass)
+    shared.cookie_jar.update_cookies({"proxy_session": "p/1+="}, URL(url))
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="Media stack", data={"name": "Media stack"}
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "qbittorrent"), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            "url": url,
+            "username": USERNAME,
+            "password": PASSWORD,
+            "verify_ssl": True,
+        },
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+    assert [c.key for c in shared.cookie_jar] == ["proxy_session"]
+    # Stop polling before the fixture stops qBittorrent.
+    assert await hass.config_entries.async_unload(entry.entry_id)

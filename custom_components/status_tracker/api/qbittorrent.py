@@ -18,11 +18,19 @@ Session rules (shared/PROTOCOLS.md §6.1):
   once; a second ``403`` is an error.
 - Neither ``Origin`` nor ``Referer`` is sent, which satisfies the CSRF check.
 
-Give the client a session with ``aiohttp.DummyCookieJar`` when one is available
-(Home Assistant: ``async_create_clientsession(hass, cookie_jar=DummyCookieJar())``).
-A normal jar stores the cookie too and aiohttp lets a same-named jar cookie replace
-the explicit header, so two qBittorrent 4.x/5.0/5.1 instances on one host name
-(both call their cookie ``SID``) would keep invalidating each other's session.
+Give the client a session without a cookie jar (Home Assistant:
+``async_create_clientsession(hass, cookie_jar=DummyCookieJar())``). From aiohttp
+3.14 on, as soon as a jar holds any cookie for the URL, aiohttp rebuilds the
+request's ``Cookie`` header from the jar and the header together and quotes every
+value with characters outside RFC 2109's token set (``QBT_SID_8080="ab/c+="``);
+qBittorrent's session ids contain such characters and qBittorrent does not unquote
+them, so every call would answer 403. A jar also stores the login's ``Set-Cookie``
+by itself (an unsafe jar even for an IP address, where qBittorrent's cookie is
+host-only), which would hand the session to whoever shares the jar and let two
+qBittorrent 4.x/5.0/5.1 instances on one host name (both call their cookie ``SID``)
+invalidate each other's session. So the client also takes its cookie back out of
+whatever jar the session has as soon as it arrives: with a jar that holds nothing
+else for the host, it works too.
 """
 
 from __future__ import annotations
@@ -214,11 +222,20 @@ class QBittorrentClient(ServiceClient):
                 status = response.status
                 body = await response.read()
                 cookie = session_cookie(response.headers.getall("Set-Cookie", ()))
+                if cookie is not None:
+                    self._remove_from_jar(cookie)
         except TimeoutError as err:
             raise CannotConnect(self._describe(method, path, "timed out")) from err
         except aiohttp.ClientError as err:
             raise CannotConnect(self._describe(method, path, f"failed: {err}")) from err
         return _Answer(status, body, cookie)
+
+    def _remove_from_jar(self, cookie: tuple[str, str]) -> None:
+        """Remove the session cookie the session's jar just stored (see above)."""
+        name, value = cookie
+        self._session.cookie_jar.clear(
+            lambda morsel: morsel.key == name and morsel.value == value
+        )
 
     def _checked(self, answer: _Answer, method: str, path: str) -> bytes:
         """Return the body of a 2xx answer, else raise the matching error."""

@@ -313,7 +313,7 @@ def _api_key_from(body: bytes) -> str | None:
     """Return the ``apikey`` of a login answer, None if it has none."""
     try:
         data: Any = json.loads(body)
-    except (ValueError, RecursionError):
+    except ValueError, RecursionError:
         return None
     if not isinstance(data, dict):
         return None

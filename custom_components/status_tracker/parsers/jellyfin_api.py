@@ -193,6 +193,6 @@ def parse_datetime(text: str) -> datetime | None:
     iso += "+00:00" if zone in (None, "Z") else zone
     try:
         parsed = datetime.fromisoformat(iso).astimezone(UTC)
-    except (ValueError, OverflowError):
+    except ValueError, OverflowError:
         return None
     return None if parsed.year == 1 else parsed
