@@ -75,10 +75,14 @@ SEERR_JSON_PAYLOAD = json.dumps(json.dumps(SEERR_DEFAULT_TEMPLATE, indent=2))
 CONNECTIONS = f"{NOTIFICATION_PATH}?forceSave=true"
 
 
-def sonarr_connection(url: str) -> dict[str, Any]:
+# The title of the tests' hub; its connections are named after it.
+HUB_NAME = "Media stack"
+
+
+def sonarr_connection(url: str, hub_name: str = HUB_NAME) -> dict[str, Any]:
     """Return the Webhook connection the integration creates in Sonarr."""
     return {
-        "name": "Home Assistant (Status Tracker)",
+        "name": f"Home Assistant (Status Tracker: {hub_name})",
         "implementation": "Webhook",
         "configContract": "WebhookSettings",
         "tags": [],
@@ -105,10 +109,10 @@ def sonarr_connection(url: str) -> dict[str, Any]:
     }
 
 
-def radarr_connection(url: str) -> dict[str, Any]:
+def radarr_connection(url: str, hub_name: str = HUB_NAME) -> dict[str, Any]:
     """Return the Webhook connection the integration creates in Radarr."""
     return {
-        "name": "Home Assistant (Status Tracker)",
+        "name": f"Home Assistant (Status Tracker: {hub_name})",
         "implementation": "Webhook",
         "configContract": "WebhookSettings",
         "tags": [],

@@ -2296,7 +2296,10 @@ def test_subentry_translations(service: str) -> None:
     if service == ServiceType.SEERR:
         errors.add("registration_in_use")
     assert set(strings["error"]) == errors
-    assert set(strings["abort"]) == {"already_configured", "reconfigure_successful"}
+    aborts = {"already_configured", "reconfigure_successful"}
+    if service in (ServiceType.SEERR, ServiceType.SONARR, ServiceType.RADARR):
+        aborts |= {"old_registration_left", "old_registration_removed"}
+    assert set(strings["abort"]) == aborts
 
 
 def test_reauth_translations() -> None:

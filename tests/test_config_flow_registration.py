@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from http import HTTPStatus
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -419,7 +420,11 @@ def sonarr_subentry(*, register: bool | None = None) -> dict[str, Any]:
 
 
 async def reconfigure(
-    hass: HomeAssistant, hub: MockConfigEntry, *, register: bool
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    *,
+    register: bool,
+    url: str = URLS["sonarr"],
 ) -> Any:
     """Start the reconfigure flow of the Sonarr and submit it (key kept)."""
     subentry = only_subentry(hub)
@@ -430,7 +435,7 @@ async def reconfigure(
     return await hass.config_entries.subentries.async_configure(
         result["flow_id"],
         {
-            CONF_URL: URLS["sonarr"],
+            CONF_URL: url,
             CONF_VERIFY_SSL: True,
             CONF_REGISTER_WEBHOOK: register,
         },
@@ -550,3 +555,100 @@ async def test_reconfigure_opts_out(
     assert result["reason"] == "reconfigure_successful"
     assert only_subentry(hub).data[CONF_REGISTER_WEBHOOK] is False
     assert registration_calls(aioclient_mock, URLS["sonarr"]) == []
+
+
+NEW_SONARR_URL = "http://nas.local:8989"
+
+
+@pytest.fixture
+def moved_sonarr(
+    aioclient_mock: AiohttpClientMocker, hass_client_no_auth: Any, services: Any
+) -> FakeArr:
+    """Return the Sonarr at its new address (the old one is services["sonarr"])."""
+    aioclient_mock.get(
+        f"{NEW_SONARR_URL}/api/v3/system/status", json=ARR_STATUS["sonarr"]
+    )
+    return FakeArr(
+        aioclient_mock, NEW_SONARR_URL, "sonarr/test.json", hass_client_no_auth
+    )
+
+
+@pytest.mark.parametrize("existing_subentries", [[sonarr_subentry(register=True)]])
+async def test_new_url_moves_the_registration(
+    hass: HomeAssistant, hub: MockConfigEntry, services: Any, moved_sonarr: FakeArr
+) -> None:
+    """The connection at the old address goes; the new address gets one."""
+    services["sonarr"].add(sonarr_connection(hook_of(only_subentry(hub))))
+
+    result = await reconfigure(hass, hub, register=True, url=NEW_SONARR_URL)
+    assert result["step_id"] == "registered"
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+
+    assert result["reason"] == "reconfigure_successful"
+    assert services["sonarr"].notifications == []
+    url = hook_of(only_subentry(hub))
+    assert moved_sonarr.notifications == [{**sonarr_connection(url), "id": 1}]
+    assert only_subentry(hub).data[CONF_URL] == NEW_SONARR_URL
+
+
+@pytest.mark.parametrize("existing_subentries", [[sonarr_subentry(register=True)]])
+async def test_new_url_without_the_box_says_the_old_one_was_removed(
+    hass: HomeAssistant, hub: MockConfigEntry, services: Any, moved_sonarr: FakeArr
+) -> None:
+    services["sonarr"].add(sonarr_connection(hook_of(only_subentry(hub))))
+
+    result = await reconfigure(hass, hub, register=False, url=NEW_SONARR_URL)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "old_registration_removed"
+    assert placeholders(result) == {
+        "old_host": "sonarr.local:8989",
+        "name": "Home Assistant (Status Tracker: Media stack)",
+    }
+    assert services["sonarr"].notifications == []
+    assert moved_sonarr.notifications == []
+    assert only_subentry(hub).data[CONF_URL] == NEW_SONARR_URL
+
+
+@pytest.mark.parametrize("existing_subentries", [[sonarr_subentry(register=True)]])
+@pytest.mark.parametrize("register", [True, False])
+async def test_old_address_unreachable_is_said(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    services: Any,
+    moved_sonarr: FakeArr,
+    caplog: pytest.LogCaptureFixture,
+    register: bool,
+) -> None:
+    """The reconfiguration is saved; the result names the address left behind."""
+    services["sonarr"].add(sonarr_connection(hook_of(only_subentry(hub))))
+    services["sonarr"].fail_status = HTTPStatus.BAD_GATEWAY
+
+    result = await reconfigure(hass, hub, register=register, url=NEW_SONARR_URL)
+    if register:
+        assert result["step_id"] == "registered"
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {}
+        )
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "old_registration_left"
+    assert placeholders(result)["old_host"] == "sonarr.local:8989"
+    assert len(services["sonarr"].notifications) == 1
+    assert len(moved_sonarr.notifications) == register
+    assert only_subentry(hub).data[CONF_URL] == NEW_SONARR_URL
+    assert "at its old address sonarr.local:8989" in caplog.text
+    assert WEBHOOK_IDS["sonarr"] not in caplog.text
+
+
+@pytest.mark.parametrize("existing_subentries", [[sonarr_subentry(register=False)]])
+async def test_new_url_leaves_a_hand_made_connection_alone(
+    hass: HomeAssistant, hub: MockConfigEntry, services: Any, moved_sonarr: FakeArr
+) -> None:
+    """Without the box, the integration made nothing there: nothing is removed."""
+    services["sonarr"].add(sonarr_connection(hook_of(only_subentry(hub))))
+
+    result = await reconfigure(hass, hub, register=False, url=NEW_SONARR_URL)
+
+    assert result["reason"] == "reconfigure_successful"
+    assert len(services["sonarr"].notifications) == 1

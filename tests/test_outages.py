@@ -58,6 +58,7 @@ from yarl import URL
 
 from custom_components.status_tracker.const import DOMAIN
 from custom_components.status_tracker.hub import StatusTrackerHub
+from custom_components.status_tracker.store import PROGRESS_SAVE_INTERVAL
 
 from .conftest import (
     ENTRY_ID,
@@ -382,10 +383,11 @@ class Outage:
         `title` names the request in flight: from here to the end of the outage
         it must not change at all, in memory or in the store.
         """
+        # Download figures alone are written at most every PROGRESS_SAVE_INTERVAL.
+        for _ in range(PROGRESS_SAVE_INTERVAL // 60 + 1):
+            await _tick(self.hass, self.freezer, minutes=1)
         request = _request(self.hub, title)
         since = self.hub.unreachable_since[self.subentry_id]
-        # Download figures are written with the next fact, not every poll.
-        await _tick(self.hass, self.freezer, minutes=1)
         stored = _stored(self.hass_storage, request["id"])
         assert stored["state"] == request["state"]
         while (
@@ -489,19 +491,22 @@ async def test_qbittorrent_down_during_a_download(
 ) -> None:
     """The download finished while qBittorrent was away: the next poll shows it.
 
-    Refused connections: qBittorrent was restarted, so its session and sync
-    state are gone and the poll logs in again and gets a full update. A timeout
-    or a proxy error: the same qBittorrent ran on, and the delta since the last
-    answer brings the client up to date.
+    Meanwhile the progress stays and the speed and ETA are unknown. Refused
+    connections: qBittorrent was restarted, so its session is gone and the poll
+    logs in again. Either way the first answer after the outage is a full one:
+    a delta would not repeat the figures that did not change meanwhile.
     """
     restarted = failure is Failure.REFUSED
     await _movie_downloading(hass, freezer, stack, post_webhook)
     qbittorrent = outage("qbittorrent", failure)
     await qbittorrent.begin()
     await qbittorrent.last("Example Movie")
-    # The last figures stay on the sensor: nothing newer is known.
-    assert hass.states.get(MOVIE_SENSOR).state == "downloading"
-    assert hass.states.get(MOVIE_SENSOR).attributes["progress"] == 51.2
+    # The progress stays; the live figures are unknown, not the last ones.
+    state = hass.states.get(MOVIE_SENSOR)
+    assert state.state == "downloading"
+    assert state.attributes["progress"] == 51.2
+    assert state.attributes["download_speed"] is None
+    assert state.attributes["eta"] is None
 
     if restarted:
         stack.qbittorrent.restart()
@@ -509,7 +514,7 @@ async def test_qbittorrent_down_during_a_download(
     logins = stack.qbittorrent.logins
     await qbittorrent.end()
     assert stack.qbittorrent.logins == logins + restarted
-    assert stack.qbittorrent.answers[-1] == ("full" if restarted else "delta")
+    assert stack.qbittorrent.answers[-1] == "full"
     state = hass.states.get(MOVIE_SENSOR)
     assert state.state == "downloaded"
     assert state.attributes["progress"] == 100.0

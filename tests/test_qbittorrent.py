@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
 from yarl import URL
 
 from custom_components.status_tracker.const import DOMAIN
+from custom_components.status_tracker.store import PROGRESS_SAVE_INTERVAL, SAVE_DELAY
 
 from .conftest import PostWebhook, mock_health, mock_recent_items, subentry_data
 from .flows import MOVIE_HASH, load_fixture, movie_flow
@@ -282,3 +283,47 @@ async def test_unexpected_answer_starts_over_with_a_full_update(
     await _tick(hass, freezer, 61)
     assert qbittorrent.maindata_rids == ["0", "1", "0"]
     assert hass.states.get(QBT_REACHABLE).state == STATE_ON
+
+
+async def test_changing_progress_is_written_every_interval(
+    hass: HomeAssistant,
+    hub_entry: MockConfigEntry,
+    qbittorrent: FakeQBittorrent,
+    post_webhook: PostWebhook,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Progress polled every 5 s reaches the store every PROGRESS_SAVE_INTERVAL.
+
+    Later changes do not push the write back, so a hard kill loses at most an
+    interval of progress.
+    """
+    qbittorrent.answers = [full_answer()]
+    hub_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(hub_entry.entry_id)
+    await hass.async_block_till_done()
+    for step in movie_flow()[:4]:
+        await post_webhook(*step)
+    qbittorrent.answers = [load_fixture("qbittorrent/sync_maindata_delta.json")]
+    await _tick(hass, freezer, 61)
+    await _tick(hass, freezer, SAVE_DELAY + 1)
+
+    def stored_progress() -> float:
+        (request,) = hass_storage[f"{DOMAIN}.{hub_entry.entry_id}"]["data"]["requests"]
+        return float(request["downloads"][MOVIE_HASH]["progress"])
+
+    assert stored_progress() == 0.5123
+    # Poll every 5 s, the progress rising each time; note when the store sees it.
+    writes: list[int] = []
+    last = stored_progress()
+    for poll in range(1, 2 * PROGRESS_SAVE_INTERVAL // 5 + 6):
+        qbittorrent.answers = [delta(2 + poll, progress=0.52 + poll / 1000)]
+        await _tick(hass, freezer, 5)
+        if stored_progress() != last:
+            last = stored_progress()
+            writes.append(poll * 5)
+    # Two writes, each at most an interval (and one poll) after the change
+    # before it, not one per poll.
+    assert len(writes) == 2, writes
+    assert writes[0] <= PROGRESS_SAVE_INTERVAL + 10
+    assert writes[1] - writes[0] <= PROGRESS_SAVE_INTERVAL + 10

@@ -105,3 +105,39 @@ async def test_no_secret_anywhere_after_full_flows(
     )
     for secret in SECRETS:
         assert secret not in text
+
+
+async def test_no_webhook_id_in_any_log_line(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    post_webhook: PostWebhook,
+    hass_client_no_auth: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every logger at debug level, aiohttp's access log included: no webhook id.
+
+    Home Assistant's webhook component and HTTP helper name the id of every call
+    ("Handling webhook POST payload for …", "Serving /api/webhook/… to …"), and of
+    a call that arrives while a reload has the webhooks unregistered.
+    """
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="aiohttp.access")
+    client = await hass_client_no_auth()
+    for step in movie_flow()[:3]:
+        await post_webhook(*step)
+    await post_webhook("sonarr", {"eventType": 42})
+    await client.get(f"/api/webhook/{WEBHOOK_IDS['radarr']}")
+    await client.post(f"/api/webhook/{WEBHOOK_IDS['jellyfin']}", data=b"not json")
+    # Unloaded (as during a reload): Home Assistant logs the unknown id at info.
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await post_webhook("seerr", movie_flow()[0][1])
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done()
+    await post_webhook("radarr", movie_flow()[3][1])
+
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Handling webhook POST payload for **REDACTED**" in text
+    assert "unregistered webhook **REDACTED**" in text
+    assert '"POST /api/webhook/**REDACTED** HTTP/1.1" 200' in text
+    for webhook_id in WEBHOOK_IDS.values():
+        assert webhook_id not in text

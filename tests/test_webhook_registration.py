@@ -38,11 +38,11 @@ from custom_components.status_tracker.api import (
 from custom_components.status_tracker.const import CONF_REGISTER_WEBHOOK, DOMAIN
 from custom_components.status_tracker.options import DEFAULT_OPTIONS
 from custom_components.status_tracker.webhook_registration import (
-    REGISTRATION_NAME,
     SEERR_TEMPLATE,
     Outcome,
     async_register_webhook,
     async_unregister_webhook,
+    registration_name,
 )
 
 from .conftest import API_KEYS, ENTRY_ID, SUBENTRY_IDS, URLS, WEBHOOK_IDS, subentry_data
@@ -50,6 +50,7 @@ from .registration_fakes import (
     CONNECTIONS,
     HA_EXTERNAL,
     HA_INTERNAL,
+    HUB_NAME,
     NOTIFICATION_PATH,
     SEERR_DEFAULT_TEMPLATE,
     SEERR_JSON_PAYLOAD,
@@ -820,7 +821,7 @@ async def test_service_being_added_gets_a_stand_in_handler(
 ) -> None:
     """Without a hub, a temporary handler answers (and counts) the test event."""
     result = await async_register_webhook(
-        hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"]
+        hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"], HUB_NAME
     )
 
     assert result.outcome is Outcome.REGISTERED
@@ -840,7 +841,7 @@ async def test_webhook_answered_by_someone_else(
 
     webhook.async_register(hass, "other", "Other", WEBHOOK_IDS["sonarr"], other)
     result = await async_register_webhook(
-        hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"]
+        hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"], HUB_NAME
     )
 
     assert result.outcome is Outcome.UNREACHABLE
@@ -851,7 +852,7 @@ async def test_no_home_assistant_url(hass: HomeAssistant, fakes: Fakes) -> None:
     """Without any Home Assistant URL nothing is asked."""
     with patch.object(webhook, "async_generate_url", side_effect=NoURLAvailableError):
         result = await async_register_webhook(
-            hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"]
+            hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"], HUB_NAME
         )
 
     assert result.outcome is Outcome.NO_URL
@@ -867,7 +868,7 @@ async def test_same_internal_and_external_url_tried_once(
     )
     fakes.sonarr.reachable = set()
     result = await async_register_webhook(
-        hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"]
+        hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"], HUB_NAME
     )
 
     assert result.outcome is Outcome.UNREACHABLE
@@ -880,11 +881,16 @@ async def test_unsupported_service(hass: HomeAssistant) -> None:
         async_get_clientsession(hass), URLS["jellyfin"], API_KEYS["jellyfin"]
     )
 
-    result = await async_register_webhook(hass, client, WEBHOOK_IDS["jellyfin"])
+    result = await async_register_webhook(
+        hass, client, WEBHOOK_IDS["jellyfin"], HUB_NAME
+    )
 
     assert result.outcome is Outcome.FAILED
     assert not result.ok
-    assert await async_unregister_webhook(client, WEBHOOK_IDS["jellyfin"]) is False
+    assert (
+        await async_unregister_webhook(client, WEBHOOK_IDS["jellyfin"], HUB_NAME)
+        is False
+    )
 
 
 @pytest.mark.usefixtures("webhook_component")
@@ -908,10 +914,10 @@ async def test_create_answer_without_id(
         return AiohttpClientMockResponse(method, url, json="{}")
 
     aioclient_mock.post(f"{base}/test", side_effect=deliver)
-    aioclient_mock.post(base, status=201, json={"name": REGISTRATION_NAME})
+    aioclient_mock.post(base, status=201, json={"name": registration_name(HUB_NAME)})
 
     result = await async_register_webhook(
-        hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"]
+        hass, sonarr_client(hass), WEBHOOK_IDS["sonarr"], HUB_NAME
     )
 
     assert result.outcome is Outcome.FAILED
@@ -927,7 +933,7 @@ async def test_connection_gone_before_delete(hass: HomeAssistant, fakes: Fakes) 
         SonarrClient, "async_delete_notification", side_effect=NotFound("gone")
     ):
         removed = await async_unregister_webhook(
-            sonarr_client(hass), WEBHOOK_IDS["sonarr"]
+            sonarr_client(hass), WEBHOOK_IDS["sonarr"], HUB_NAME
         )
 
     assert removed is False
@@ -943,10 +949,14 @@ async def test_only_this_webhooks_connection_is_removed(
     )
 
     assert (
-        await async_unregister_webhook(sonarr_client(hass), WEBHOOK_IDS["sonarr"])
+        await async_unregister_webhook(
+            sonarr_client(hass), WEBHOOK_IDS["sonarr"], HUB_NAME
+        )
         is False
     )
-    assert await async_unregister_webhook(radarr, WEBHOOK_IDS["radarr"]) is False
+    assert (
+        await async_unregister_webhook(radarr, WEBHOOK_IDS["radarr"], HUB_NAME) is False
+    )
     assert len(fakes.sonarr.notifications) == 1
 
 
@@ -961,7 +971,9 @@ async def test_seerr_agent_of_someone_else_is_not_removed(
         async_get_clientsession(hass), URLS["seerr"], API_KEYS["seerr"]
     )
 
-    assert await async_unregister_webhook(client, WEBHOOK_IDS["seerr"]) is False
+    assert (
+        await async_unregister_webhook(client, WEBHOOK_IDS["seerr"], HUB_NAME) is False
+    )
     assert registration_calls(upstream, URLS["seerr"]) == [
         ("GET", SEERR_WEBHOOK_PATH, None)
     ]
@@ -989,5 +1001,46 @@ async def test_seerr_odd_settings(
         },
     )
     aioclient_mock.post(url, json={})
-    assert await async_unregister_webhook(client, WEBHOOK_IDS["seerr"]) is True
+    assert (
+        await async_unregister_webhook(client, WEBHOOK_IDS["seerr"], HUB_NAME) is True
+    )
     assert aioclient_mock.mock_calls[-1][2] == seerr_agent("", enabled=False)
+
+
+@pytest.mark.parametrize(("services", "consenting"), [(("sonarr",), ("sonarr",))])
+async def test_two_hubs_on_one_sonarr_each_own_their_connection(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fakes: Fakes,
+    upstream: AiohttpClientMocker,
+) -> None:
+    """Two hubs never adopt each other's connection; removing one keeps the other."""
+    other_hook = f"{HA_INTERNAL}/api/webhook/{'e' * 64}"
+    subentry = subentry_data("sonarr")
+    subentry["data"].update({CONF_REGISTER_WEBHOOK: True, "webhook_id": "e" * 64})
+    subentry["subentry_id"] = "other_sonarr"
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Other stack",
+        unique_id="other_stack",
+        data={"name": "Other stack"},
+        options=dict(DEFAULT_OPTIONS),
+        subentries_data=[subentry],
+    )
+    await setup_hub(hass, mock_config_entry)
+    await setup_hub(hass, other)
+    ours = {**sonarr_connection(hook("sonarr")), "id": 1}
+    theirs = {**sonarr_connection(other_hook, "Other stack"), "id": 2}
+    assert fakes.sonarr.notifications == [ours, theirs]
+
+    # Restarts of either hub find their own connection current: nothing is sent.
+    upstream.mock_calls.clear()
+    for entry in (mock_config_entry, other, mock_config_entry):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await settle(hass)
+    assert {call[0] for call in registration_calls(upstream, URLS["sonarr"])} == {"GET"}
+    assert fakes.sonarr.notifications == [ours, theirs]
+
+    hass.config_entries.async_remove_subentry(other, "other_sonarr")
+    await settle(hass)
+    assert fakes.sonarr.notifications == [ours]

@@ -9,10 +9,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import CONF_WEBHOOK_ID, DOMAIN
 from .entity import hub_device_info
 from .frontend import async_setup_frontend
 from .hub import StatusTrackerConfigEntry, StatusTrackerHub
+from .log_redaction import WEBHOOK_IDS
 from .services import async_setup_services
 from .store import RequestStore
 from .webhook import async_register_webhooks
@@ -40,6 +41,12 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: StatusTrackerConfigEntry
 ) -> bool:
     """Load a hub: stored requests, entities, then the webhooks that feed them."""
+    # Home Assistant's webhook and HTTP lines would show the ids (also while a
+    # reload has them unregistered): they are masked for as long as the hub exists.
+    WEBHOOK_IDS.keep(
+        entry.entry_id,
+        (s.data.get(CONF_WEBHOOK_ID, "") for s in entry.subentries.values()),
+    )
     hub = StatusTrackerHub(hass, entry)
     await hub.async_setup()
     entry.runtime_data = hub
@@ -80,6 +87,7 @@ async def async_remove_entry(
     """Delete the hub's stored requests and the webhooks it set up in services."""
     await async_remove_for_entry(hass, entry)
     await RequestStore(hass, entry.entry_id).async_remove()
+    WEBHOOK_IDS.forget(entry.entry_id)
 
 
 async def _async_reload(hass: HomeAssistant, entry: StatusTrackerConfigEntry) -> None:

@@ -99,7 +99,10 @@ from .webhook_registration import (
     PendingRegistration,
     RegistrationResult,
     async_check_webhook,
+    async_unregister_webhook,
+    consents,
     display_url,
+    registration_name,
 )
 
 STEP_HUB_SCHEMA: Final = probatio.Schema(
@@ -367,6 +370,9 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         self._registration = NOT_ASKED
         # Where the service reaches Home Assistant, without the secret path.
         self._ha_url = ""
+        # On reconfigure with a new URL: what became of the registration the
+        # integration had made at the old address (see `_async_leave_old_url`).
+        self._old_registration: str | None = None
 
     @classmethod
     def credentials_schema(cls, *, keep_current: bool) -> dict[probatio.Marker, Any]:
@@ -500,6 +506,7 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
                 self.hass,
                 create_client(self.hass, self.service_type, self._data),
                 self._data[CONF_WEBHOOK_ID],
+                self._get_entry().title,
                 # Set on reconfigure: the loaded hub answers the webhook.
                 subentry_id=self.context.get("subentry_id"),
                 local_only=local_only,
@@ -571,14 +578,66 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
 
     @callback
     def _async_update_subentry(self) -> SubentryFlowResult:
-        """Update the reconfigured subentry with the validated data."""
-        return self.async_update_and_abort(
-            self._get_entry(),
-            self._get_reconfigure_subentry(),
+        """Update the reconfigured subentry with the validated data.
+
+        The result also says what became of a registration left at an old URL.
+        """
+        entry = self._get_entry()
+        subentry = self._get_reconfigure_subentry()
+        if self._old_registration is None:
+            return self.async_update_and_abort(
+                entry,
+                subentry,
+                title=self._title,
+                unique_id=self._data[CONF_URL],
+                data=self._data,
+            )
+        old_host = _display_host(subentry.data[CONF_URL])
+        self.hass.config_entries.async_update_subentry(
+            entry,
+            subentry,
             title=self._title,
             unique_id=self._data[CONF_URL],
             data=self._data,
         )
+        return self.async_abort(
+            reason=self._old_registration,
+            description_placeholders={
+                "old_host": old_host,
+                "name": registration_name(entry.title),
+            },
+        )
+
+    async def _async_leave_old_url(self, subentry: ConfigSubentry) -> None:
+        """Remove the registration the integration made at the service's old URL.
+
+        Only when the URL changed and the user had let the integration set the
+        webhook up. Done before the webhook steps: the old and the new URL may
+        reach the same server, whose registration the steps then make again.
+        """
+        old = subentry.data
+        if old[CONF_URL] == self._data[CONF_URL] or not consents(
+            self.service_type, old
+        ):
+            return
+        try:
+            removed = await async_unregister_webhook(
+                create_client(self.hass, self.service_type, old),
+                old[CONF_WEBHOOK_ID],
+                self._get_entry().title,
+            )
+        except ServiceError as err:
+            LOGGER.warning(
+                "Could not remove the webhook from %s at its old address %s (%s); "
+                "delete it there by hand",
+                subentry.title,
+                _display_host(old[CONF_URL]),
+                err,
+            )
+            self._old_registration = "old_registration_left"
+            return
+        if removed and not self._data.get(CONF_REGISTER_WEBHOOK):
+            self._old_registration = "old_registration_removed"
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -598,6 +657,7 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
                 # not part of the form.
                 if CONF_WEBHOOK_ID in subentry.data:
                     self._data[CONF_WEBHOOK_ID] = subentry.data[CONF_WEBHOOK_ID]
+                    await self._async_leave_old_url(subentry)
                     if self._data.get(CONF_REGISTER_WEBHOOK):
                         return await self._async_webhook_steps()
                 return self._async_update_subentry()

@@ -17,6 +17,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from .api import InvalidAuth, QBittorrentClient, ServiceError
 from .clients import async_check_health
 from .const import LOGGER
+from .observations import DownloadClientUnreachable
 from .parsers import InvalidPayload
 from .parsers.qbittorrent import MaindataMerger
 
@@ -95,15 +96,23 @@ class QBittorrentCoordinator(ServiceCoordinator):
 
     async def _async_update_data(self) -> None:
         """Fetch what changed since the last answer (one HTTP call)."""
-        answer = await self._async_call(
-            self.client.async_get_maindata(self._merger.rid)
-        )
         try:
-            snapshot = self._merger.apply(answer, self.instance.subentry_id)
-        except InvalidPayload as err:
-            # Start again from a full answer next time.
+            answer = await self._async_call(
+                self.client.async_get_maindata(self._merger.rid)
+            )
+            try:
+                snapshot = self._merger.apply(answer, self.instance.subentry_id)
+            except InvalidPayload as err:
+                raise UpdateFailed(
+                    f"Unexpected answer from qBittorrent: {err}"
+                ) from err
+        except UpdateFailed:
+            # Speed and ETA are unknown until it answers again (progress stays).
+            # Start again from a full answer then: the deltas after it would not
+            # repeat the figures that did not change meanwhile.
             self._merger.reset()
-            raise UpdateFailed(f"Unexpected answer from qBittorrent: {err}") from err
+            self.hub.apply(DownloadClientUnreachable(self.instance.subentry_id))
+            raise
         self.hub.apply(snapshot)
         options = self.hub.options
         downloading = self.hub.tracker.downloading_via(self.instance.subentry_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, Final
 
 from .model import Request
 from .observations import (
@@ -33,6 +33,26 @@ SHOKOFIN_KEYS = {
 }
 
 IndexKey = tuple[Any, ...]
+
+# How strongly a key kind identifies one request, strongest (0) first: a Seerr
+# request, a download, an *arr item or a Jellyfin/Shoko item; then TMDB and TVDB;
+# then IMDb (optional in *arr payloads, sometimes wrong, sometimes shared by a
+# collection entry); then paths and file names (folders are reused after a delete).
+KEY_STRENGTH: Final[dict[str, int]] = {
+    "seerr": 0,
+    "hash": 0,
+    "arr": 0,
+    "jellyfin": 0,
+    "shoko_file": 0,
+    "shoko_episode": 0,
+    "shoko_series": 0,
+    "tmdb": 1,
+    "tvdb": 1,
+    "ep_tvdb": 1,
+    "imdb": 2,
+    "path": 3,
+    "file": 3,
+}
 
 
 class CorrelationIndex:
@@ -77,15 +97,25 @@ class CorrelationIndex:
 
     def lookup(self, keys: Iterable[IndexKey]) -> set[str]:
         """Return the ids of requests indexed under any of `keys`."""
+        return set(self.lookup_strength(keys))
+
+    def lookup_strength(self, keys: Iterable[IndexKey]) -> dict[str, int]:
+        """Return the requests indexed under any of `keys`, with match strengths.
+
+        Each request comes with the strength (`KEY_STRENGTH`, lower is stronger)
+        of the strongest key that found it.
+        """
         if self._deferred:
             self.index_deferred()
-        found: set[str] = set()
+        found: dict[str, int] = {}
         for key in keys:
             bucket = self._ids.get(key)
-            if isinstance(bucket, str):
-                found.add(bucket)
-            elif bucket:
-                found |= bucket
+            if not bucket:
+                continue
+            strength = KEY_STRENGTH[key[0]]
+            for request_id in (bucket,) if isinstance(bucket, str) else bucket:
+                if request_id not in found or strength < found[request_id]:
+                    found[request_id] = strength
         return found
 
     def update(self, request: Request) -> set[IndexKey]:
@@ -134,6 +164,39 @@ class CorrelationIndex:
             elif bucket == request_id:
                 # The request's own id: its keys and the buckets move together.
                 del self._ids[key]
+
+
+def disagreements(
+    keys: Iterable[IndexKey], request: Request, stronger_than: int
+) -> list[tuple[IndexKey, Any]]:
+    """Return the identity keys of an event that `request` holds another value of.
+
+    Only keys stronger than `stronger_than` count: an event matches a request only
+    when no key stronger than the one that found it, carried by both, disagrees.
+    Each item is (the event's key, the request's value). Only single-valued ids
+    can disagree: a request has one *arr item per instance, one TMDB, TVDB and
+    IMDb id; it has many downloads, files and Jellyfin items.
+    """
+    found: list[tuple[IndexKey, Any]] = []
+    for key in keys:
+        if KEY_STRENGTH[key[0]] >= stronger_than:
+            continue
+        match key:
+            case ("arr", instance_id, _):
+                theirs: Any = (
+                    request.arr_id if request.arr_instance == instance_id else None
+                )
+            case ("tmdb", media_type, _):
+                theirs = request.tmdb_id if request.media_type is media_type else None
+            case ("tvdb", _):
+                theirs = request.tvdb_id
+            case ("imdb", media_type, _):
+                theirs = request.imdb_id if request.media_type is media_type else None
+            case _:
+                continue
+        if theirs is not None and theirs != key[-1]:
+            found.append((key, theirs))
+    return found
 
 
 def int_or_none(value: str | None) -> int | None:

@@ -297,6 +297,8 @@ class StatusTrackerHub:
             return
         if update.persist:
             self.store.schedule_save(self._store_data)
+        elif update.changed:
+            self.store.schedule_progress_save(self._store_data)
         entry_id = self.entry.entry_id
         if update.changed:
             async_dispatcher_send(self.hass, signal_changed(entry_id), update.changed)

@@ -199,12 +199,15 @@ def download_rate(request: Request) -> tuple[int | None, int | None]:
     """Return (speed in B/s, longest ETA in s) of the downloads still running.
 
     (None, None) when nothing is downloading; finished torrents do not count.
+    The speed is None while a running download's client cannot be read.
     """
     running = [d for d in request.downloads.values() if not d.complete]
     if not running:
         return None, None
+    speeds = [d.speed for d in running]
     etas = [d.eta for d in running if d.eta is not None]
-    return sum(d.speed for d in running), max(etas) if etas else None
+    speed = None if None in speeds else sum(s for s in speeds if s is not None)
+    return speed, max(etas) if etas else None
 
 
 def unit_progress(unit: Unit, downloads: Mapping[str, Download]) -> float | None:

@@ -114,7 +114,8 @@ class Download:
 
     progress: float = 0.0
     state: str | None = None
-    speed: int = 0
+    # None while the download client cannot be read (unknown, not zero).
+    speed: int | None = 0
     eta: int | None = None
     size: int | None = None
     # Config subentry id of the download client that reports it.

@@ -354,6 +354,17 @@ class TorrentSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class DownloadClientUnreachable:
+    """A download client could not be read: its downloads' live figures are unknown.
+
+    Their speed and ETA are no longer true once the client stops answering; what
+    they had downloaded stays as it was last reported.
+    """
+
+    instance_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Ignored:
     """A valid payload that carries nothing the tracker uses (Test, Health, Rename...)."""
 
@@ -373,6 +384,7 @@ Observation = (
     | JellyfinItem
     | SeriesEpisodes
     | TorrentSnapshot
+    | DownloadClientUnreachable
     | ShokoFile
     | ShokoMetadata
     | Ignored

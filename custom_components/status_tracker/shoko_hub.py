@@ -75,6 +75,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from .const import LOGGER
+from .log_redaction import SecretRedactor
 from .parsers.shoko import SHOKO_EVENT_NAMES
 
 # Sent by Shoko right after the client joined feed "shoko" (argument null).
@@ -206,26 +207,8 @@ class _ShokoSignalRClient(SignalRClient):
         await super()._on_invocation_message(message)
 
 
-class _HeaderSecretFilter(logging.Filter):
-    """Masks the API keys of running hubs in the handshake header debug lines."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        # One entry per running hub (two hubs may share a key).
-        self.secrets: list[str] = []
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and any(arg in self.secrets for arg in args):
-            record.args = tuple(
-                REDACTED if arg in self.secrets else arg for arg in args
-            )
-        return True
-
-
-REDACTED: Final = "**REDACTED**"
-_SECRET_FILTER: Final = _HeaderSecretFilter()
-_WEBSOCKETS_LOGGER: Final = logging.getLogger("pysignalr.transport")
+# Running hubs' API keys in pysignalr's handshake header debug lines.
+_API_KEYS: Final = SecretRedactor("pysignalr.transport")
 
 
 def _with_feeds(url: str) -> str:
@@ -370,9 +353,7 @@ class ShokoHubConnection:
             task = asyncio.create_task(coro, name=f"Shoko hub {self._log_url}")
         task.add_done_callback(self._task_done)
         self._task = task
-        if not _SECRET_FILTER.secrets:
-            _WEBSOCKETS_LOGGER.addFilter(_SECRET_FILTER)
-        _SECRET_FILTER.secrets.append(self._api_key)
+        _API_KEYS.keep(self, (self._api_key,))
 
     async def async_stop(self) -> None:
         """Stop the loop and close the connection; wait until done (idempotent).
@@ -383,10 +364,7 @@ class ShokoHubConnection:
         task, self._task = self._task, None
         if task is None:
             return
-        if self._api_key in _SECRET_FILTER.secrets:
-            _SECRET_FILTER.secrets.remove(self._api_key)
-        if not _SECRET_FILTER.secrets:
-            _WEBSOCKETS_LOGGER.removeFilter(_SECRET_FILTER)
+        _API_KEYS.forget(self)
         self._connected = False
         task.cancel()
         # asyncio.wait, not "await task": a cancellation of the caller must still

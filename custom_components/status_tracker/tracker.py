@@ -24,6 +24,7 @@ from .observations import (
     ArrImportBlocked,
     ArrMediaAdded,
     ArrMediaDeleted,
+    DownloadClientUnreachable,
     Ignored,
     JellyfinEvent,
     JellyfinItem,
@@ -140,6 +141,9 @@ class Tracker(
                 self._apply_series_episodes(observation, touched)
             case TorrentSnapshot():
                 persist = self._apply_torrents(observation, when, touched)
+            case DownloadClientUnreachable():
+                persist = False
+                self._apply_client_unreachable(observation, touched)
             case ShokoFile():
                 orphan = not self._apply_shoko_file(observation, when, touched)
             case ArrMediaDeleted():

@@ -1,8 +1,8 @@
 """Set up the integration's webhook in Seerr, Sonarr and Radarr, with consent.
 
 Only for services whose user ticked "set up the webhook for me"
-(CONF_REGISTER_WEBHOOK). Sonarr and Radarr get a Webhook connection named
-REGISTRATION_NAME (``/api/v3/notification``, PROTOCOLS.md §2.3). Seerr's one
+(CONF_REGISTER_WEBHOOK). Sonarr and Radarr get a Webhook connection named after
+the hub (`registration_name`; ``/api/v3/notification``, PROTOCOLS.md §2.3). Seerr's one
 webhook agent is pointed at Home Assistant with the payload template the parser
 reads (``/api/v1/settings/notifications/webhook``, §4), unless it is on and
 sends somewhere else: then it is left alone.
@@ -12,8 +12,10 @@ taken only when the service's own test call succeeds *and* its test event
 reached this webhook, so an address that answers but is not this Home Assistant
 (or whose posts the "local network only" option drops) is never registered.
 An existing registration is found by the webhook id in its URL (Sonarr/Radarr
-also by REGISTRATION_NAME) and updated, never duplicated; when it is current
-nothing is sent, not even a test.
+also by the hub's registration name) and updated, never duplicated; when it is
+current nothing is sent, not even a test. Each hub owns its own connection: two
+hubs on one Sonarr never adopt each other's, and removing one hub's service
+leaves the other's connection in place.
 
 The webhook id is a secret: URLs holding it are never logged or shown. Logs and
 forms name Home Assistant's address without the path (`display_url`).
@@ -55,13 +57,22 @@ from .api import (
 from .clients import create_client
 from .const import CONF_REGISTER_WEBHOOK, CONF_WEBHOOK_ID, DOMAIN, LOGGER, ServiceType
 from .hub import ServiceInstance, StatusTrackerConfigEntry, signal_webhook
+from .log_redaction import WEBHOOK_IDS
 
 REGISTRABLE_SERVICES: Final = frozenset(
     {ServiceType.SEERR, ServiceType.SONARR, ServiceType.RADARR}
 )
-# Name of the Sonarr/Radarr connection; a connection of this name is taken as
-# ours (e.g. one left behind when its service could not be reached on removal).
-REGISTRATION_NAME: Final = "Home Assistant (Status Tracker)"
+
+
+def registration_name(hub_name: str) -> str:
+    """Return the name of a hub's Sonarr/Radarr connection.
+
+    A connection of this name is taken as the hub's own (e.g. one left behind
+    when its service could not be reached on removal); a connection of another
+    hub has another name, so it is never taken over.
+    """
+    return f"Home Assistant (Status Tracker: {hub_name})"
+
 
 # Seerr notification bits of media requests: PENDING 2, APPROVED 4, AVAILABLE 8,
 # FAILED 16, DECLINED 64, AUTO_APPROVED 128. Test notifications are implied.
@@ -214,10 +225,12 @@ def candidate_urls(hass: HomeAssistant, webhook_id: str) -> list[str]:
     return urls
 
 
-def arr_notification(events: Mapping[str, bool], url: str) -> dict[str, Any]:
+def arr_notification(
+    events: Mapping[str, bool], url: str, hub_name: str
+) -> dict[str, Any]:
     """Return the Webhook connection to create in Sonarr or Radarr."""
     return {
-        "name": REGISTRATION_NAME,
+        "name": registration_name(hub_name),
         "implementation": "Webhook",
         "configContract": "WebhookSettings",
         # Tagged connections fire only for tagged series/movies.
@@ -299,11 +312,16 @@ class _ArrRegistrar(_Registrar):
     """A Webhook connection in Sonarr or Radarr."""
 
     def __init__(
-        self, client: ArrClient, webhook_id: str, events: Mapping[str, bool]
+        self,
+        client: ArrClient,
+        webhook_id: str,
+        events: Mapping[str, bool],
+        hub_name: str,
     ) -> None:
         super().__init__(webhook_id)
         self._client = client
         self._events = events
+        self._hub_name = hub_name
         self._existing: ArrNotification | None = None
 
     async def async_read(self) -> None:
@@ -312,9 +330,10 @@ class _ArrRegistrar(_Registrar):
             for notification in await self._client.async_get_notifications()
             if notification.implementation == "Webhook"
         ]
+        name = registration_name(self._hub_name)
         self._existing = next(
             (n for n in webhooks if self._is_ours(n.field("url"))), None
-        ) or next((n for n in webhooks if n.name == REGISTRATION_NAME), None)
+        ) or next((n for n in webhooks if n.name == name), None)
 
     def current_url(self) -> str | None:
         url = self._existing.field("url") if self._existing else None
@@ -333,12 +352,14 @@ class _ArrRegistrar(_Registrar):
         )
 
     async def async_test(self, url: str) -> None:
-        await self._client.async_test_notification(arr_notification(self._events, url))
+        await self._client.async_test_notification(
+            arr_notification(self._events, url, self._hub_name)
+        )
 
     async def async_write(self, url: str) -> None:
         if self._existing is None:
             await self._client.async_create_notification(
-                arr_notification(self._events, url)
+                arr_notification(self._events, url, self._hub_name)
             )
         else:
             await self._client.async_update_notification(
@@ -433,15 +454,17 @@ class _SeerrRegistrar(_Registrar):
         return True
 
 
-def _registrar(client: ServiceClient, webhook_id: str) -> _Registrar | None:
+def _registrar(
+    client: ServiceClient, webhook_id: str, hub_name: str
+) -> _Registrar | None:
     """Return the registrar of a client's service, None if it has none."""
     match client:
         case SeerrClient():
             return _SeerrRegistrar(client, webhook_id)
         case SonarrClient():
-            return _ArrRegistrar(client, webhook_id, SONARR_EVENTS)
+            return _ArrRegistrar(client, webhook_id, SONARR_EVENTS, hub_name)
         case RadarrClient():
-            return _ArrRegistrar(client, webhook_id, RADARR_EVENTS)
+            return _ArrRegistrar(client, webhook_id, RADARR_EVENTS, hub_name)
     return None
 
 
@@ -497,7 +520,8 @@ def _deliveries(
             webhook.async_unregister(hass, webhook_id)
 
     try:
-        yield probe
+        with WEBHOOK_IDS.hiding(webhook_id):
+            yield probe
     finally:
         stop()
 
@@ -560,6 +584,7 @@ async def async_check_webhook(
     hass: HomeAssistant,
     client: ServiceClient,
     webhook_id: str,
+    hub_name: str,
     *,
     subentry_id: str | None = None,
     local_only: bool = False,
@@ -567,11 +592,12 @@ async def async_check_webhook(
     """Find out what making the service send to this webhook takes; write nothing.
 
     A current registration needs nothing (no test either). Otherwise the URL is
-    chosen by the service's test. `subentry_id` names the configured service
-    whose loaded hub answers the webhook (None while the service is being
-    added); `local_only` is the hub's option, applied to the stand-in handler.
+    chosen by the service's test. `hub_name` is the title of the hub the
+    registration belongs to. `subentry_id` names the configured service whose
+    loaded hub answers the webhook (None while the service is being added);
+    `local_only` is the hub's option, applied to the stand-in handler.
     """
-    registrar = _registrar(client, webhook_id)
+    registrar = _registrar(client, webhook_id, hub_name)
     urls = candidate_urls(hass, webhook_id)
     if registrar is None:
         return PendingRegistration(
@@ -623,23 +649,31 @@ async def async_register_webhook(
     hass: HomeAssistant,
     client: ServiceClient,
     webhook_id: str,
+    hub_name: str,
     *,
     subentry_id: str | None = None,
     local_only: bool = False,
 ) -> RegistrationResult:
     """Make the service send to this webhook: check, then save at once."""
     pending = await async_check_webhook(
-        hass, client, webhook_id, subentry_id=subentry_id, local_only=local_only
+        hass,
+        client,
+        webhook_id,
+        hub_name,
+        subentry_id=subentry_id,
+        local_only=local_only,
     )
     return await pending.async_save()
 
 
-async def async_unregister_webhook(client: ServiceClient, webhook_id: str) -> bool:
+async def async_unregister_webhook(
+    client: ServiceClient, webhook_id: str, hub_name: str
+) -> bool:
     """Remove this webhook's registration; return False if there was none.
 
     Raise ServiceError when the service cannot be asked.
     """
-    registrar = _registrar(client, webhook_id)
+    registrar = _registrar(client, webhook_id, hub_name)
     return registrar is not None and await registrar.async_remove()
 
 
@@ -651,12 +685,17 @@ class _Target:
     title: str
     client: ServiceClient
     webhook_id: str
+    hub_name: str
 
 
-def _targets(instances: Iterable[ServiceInstance]) -> list[_Target]:
+def _targets(instances: Iterable[ServiceInstance], hub_name: str) -> list[_Target]:
     return [
         _Target(
-            instance.subentry_id, instance.title, instance.client, instance.webhook_id
+            instance.subentry_id,
+            instance.title,
+            instance.client,
+            instance.webhook_id,
+            hub_name,
         )
         for instance in instances
         if instance.webhook_id and consents(instance.service, instance.data)
@@ -672,6 +711,7 @@ async def _async_keep_one(
             hass,
             target.client,
             target.webhook_id,
+            target.hub_name,
             subentry_id=target.subentry_id,
             local_only=local_only,
         )
@@ -707,7 +747,7 @@ def async_keep_registered(hass: HomeAssistant, entry: StatusTrackerConfigEntry) 
     internal or external URL changes.
     """
     hub = entry.runtime_data
-    targets = _targets(hub.instances.values())
+    targets = _targets(hub.instances.values(), entry.title)
     if not targets:
         return
     local_only = hub.options.webhook_local_only
@@ -735,7 +775,9 @@ def async_keep_registered(hass: HomeAssistant, entry: StatusTrackerConfigEntry) 
 async def _async_remove_one(target: _Target) -> None:
     """Remove one registration; failures are logged, never raised."""
     try:
-        removed = await async_unregister_webhook(target.client, target.webhook_id)
+        removed = await async_unregister_webhook(
+            target.client, target.webhook_id, target.hub_name
+        )
     except ServiceError as err:
         LOGGER.warning(
             "Could not remove the webhook from %s (%s); delete it there by hand",
@@ -764,9 +806,12 @@ async def async_remove_for_removed_services(entry: StatusTrackerConfigEntry) -> 
     hub = entry.runtime_data
     await _async_remove(
         _targets(
-            instance
-            for subentry_id, instance in hub.instances.items()
-            if subentry_id not in entry.subentries
+            (
+                instance
+                for subentry_id, instance in hub.instances.items()
+                if subentry_id not in entry.subentries
+            ),
+            entry.title,
         )
     )
 
@@ -781,6 +826,7 @@ async def async_remove_for_entry(hass: HomeAssistant, entry: ConfigEntry) -> Non
                 hass, ServiceType(subentry.subentry_type), dict(subentry.data)
             ),
             subentry.data[CONF_WEBHOOK_ID],
+            entry.title,
         )
         for subentry in entry.subentries.values()
         if consents(subentry.subentry_type, subentry.data)

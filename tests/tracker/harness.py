@@ -7,6 +7,7 @@ harness does the same from fixtures so flows can be replayed in any order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 import itertools
@@ -56,18 +57,28 @@ def episode_refs(resources: list[dict[str, Any]]) -> tuple[EpisodeRef, ...]:
 class Harness:
     """A tracker plus the integration's follow-up lookups."""
 
-    def __init__(self, *, now: datetime = NOW) -> None:
+    def __init__(
+        self,
+        *,
+        now: datetime = NOW,
+        episode_lists: dict[int, Callable[[], list[dict[str, Any]]]] | None = None,
+    ) -> None:
         counter = itertools.count(1)
         self.now = now
         self.tracker = Tracker(now=lambda: self.now, new_id=lambda: f"r{next(counter)}")
         self.updates: list[TrackerUpdate] = []
+        # Sonarr series id -> its episode list (Sonarr's answer).
+        self.episode_lists = episode_lists or {
+            7: sonarr_episode_list,
+            23: anime_episode_list,
+        }
 
     def observe(self, observation: Observation) -> TrackerUpdate:
         update = self.tracker.apply(observation)
         self.updates.append(update)
+        lists = self.episode_lists
         for request in self.tracker.needs_episode_list():
             assert request.arr_instance is not None and request.arr_id is not None
-            lists = {7: sonarr_episode_list, 23: anime_episode_list}
             self.updates.append(
                 self.tracker.apply(
                     SeriesEpisodes(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from datetime import timedelta
+import logging
 from typing import Any
 
 import pytest
@@ -196,6 +197,101 @@ def test_radarr_grab_of_the_movie_skips_the_show() -> None:
 
     assert by_seerr_id(harness, 301).state == Stage.GRABBED
     assert by_seerr_id(harness, 202).state == Stage.APPROVED
+
+
+# ------------------------------------------------------- strength of the keys
+
+
+def other_movie_grab(**movie: Any) -> dict[str, Any]:
+    """Return Radarr's Grab of another movie (TMDB 604, Radarr id 13, own torrent)."""
+    grab = fixture("radarr/grab.json")
+    fields = {"title": "Other Movie", "tmdbId": 604, **movie}
+    grab["movie"].update(id=13, **fields)
+    grab["remoteMovie"].update(fields)
+    grab["downloadId"] = "ab" * 20
+    return grab
+
+
+def test_shared_imdb_id_never_joins_another_movie(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A grab whose IMDb id and folder are another movie's, but not its TMDB id,
+    starts its own request; the refused match is logged with the keys."""
+    caplog.set_level(logging.DEBUG)
+    harness = Harness()
+    harness.play(movie_flow()[:4])
+    example = harness.only()
+    before = example.to_dict()
+
+    harness.post(
+        "radarr",
+        other_movie_grab(
+            imdbId="tt0133093", folderPath="/data/media/movies/Example Movie (1999)"
+        ),
+    )
+
+    assert example.to_dict() == before
+    other = next(r for r in harness.tracker.requests.values() if r is not example)
+    assert (other.tmdb_id, other.arr_id, other.state) == (604, 13, Stage.GRABBED)
+    assert f"Not matching {example.id}" in caplog.text
+    assert "('tmdb', <MediaType.MOVIE: 'movie'>, 604) but 603" in caplog.text
+
+
+def test_seerr_request_after_the_grab_finds_its_own_movie() -> None:
+    """Seerr's request for the second movie joins the request its grab started."""
+    harness = Harness()
+    harness.play(movie_flow()[:4])
+    harness.post("radarr", other_movie_grab(imdbId="tt0133093"))
+    seerr = seerr_body("media_approved", request_id="302")
+    seerr["media"]["tmdbId"] = "604"
+
+    harness.post("seerr", seerr)
+
+    assert len(harness.tracker.requests) == 2
+    other = by_seerr_id(harness, 302)
+    assert (other.tmdb_id, other.arr_id, other.state) == (604, 13, Stage.GRABBED)
+    assert by_seerr_id(harness, 201).arr_id == 12
+
+
+def test_a_strong_match_survives_a_wrong_imdb_id() -> None:
+    """Radarr's grab with the same TMDB id but another IMDb id is the same movie."""
+    harness = Harness()
+    harness.play(movie_flow()[:3])
+    grab = fixture("radarr/grab.json")
+    grab["movie"]["imdbId"] = grab["remoteMovie"]["imdbId"] = "tt9999999"
+
+    harness.post("radarr", grab)
+
+    assert harness.only().state == Stage.GRABBED
+
+
+def test_another_radarr_item_with_the_same_tmdb_id_is_refused() -> None:
+    """The *arr item is stronger than TMDB: another Radarr movie id is not the same
+    movie, even with the same TMDB id (a re-added movie gets a new id)."""
+    harness = Harness()
+    harness.play(movie_flow()[:5])
+    example = harness.only()
+    grab = fixture("radarr/grab.json")
+    grab["movie"]["id"] = 99
+    grab["downloadId"] = "cd" * 20
+
+    harness.post("radarr", grab)
+
+    assert len(harness.tracker.requests) == 2
+    assert example.arr_id == 12
+
+
+def test_tvdb_agreement_keeps_a_show_despite_another_tmdb_id() -> None:
+    """TMDB and TVDB are equally strong: Sonarr's other TMDB id does not split a
+    show matched by its TVDB id."""
+    harness = Harness()
+    harness.post("seerr", load_fixture("jellyseerr/media_approved_tv.json"))
+    grab = fixture("sonarr/grab.json")
+    grab["series"]["tmdbId"] = 424242
+
+    harness.post("sonarr", grab)
+
+    assert harness.only().state == Stage.GRABBED
 
 
 # ------------------------------------------------------------------- seasons

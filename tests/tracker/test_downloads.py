@@ -6,11 +6,16 @@ from datetime import timedelta
 
 from custom_components.status_tracker.lifecycle import (
     download_progress,
+    download_rate,
     episode_summary,
     unit_progress,
 )
 from custom_components.status_tracker.model import ProblemKind, Stage
-from custom_components.status_tracker.observations import TorrentSnapshot, TorrentState
+from custom_components.status_tracker.observations import (
+    DownloadClientUnreachable,
+    TorrentSnapshot,
+    TorrentState,
+)
 from custom_components.status_tracker.tracker import ProblemChange
 from tests.flows import MOVIE_HASH, SHOW_HASH, load_fixture, movie_flow, tv_flow
 
@@ -147,6 +152,41 @@ def test_tv_progress_is_per_episode_and_size_weighted() -> None:
     assert episode_summary(request, NOW).text == (
         "0/3 available · 1 downloaded · 2 downloading"
     )
+
+
+def test_unreachable_client_makes_live_figures_unknown() -> None:
+    """While the client cannot be read, speed and ETA are unknown; progress stays.
+
+    Only that client's running downloads change, once; the first answer after
+    the outage brings the figures back.
+    """
+    harness = grabbed_movie()
+    request = harness.only()
+    harness.observe(snapshot(torrent(progress=0.42)))
+    assert download_rate(request) == (1_500_000, 905)
+
+    update = harness.observe(DownloadClientUnreachable("another-client"))
+    assert not update
+    update = harness.observe(DownloadClientUnreachable(CLIENT))
+
+    assert update.changed == [request.id]
+    assert not update.persist
+    assert download_rate(request) == (None, None)
+    assert download_progress(request) == 42.0
+    assert request.state == Stage.DOWNLOADING
+    assert not harness.observe(DownloadClientUnreachable(CLIENT))
+
+    harness.observe(snapshot(torrent(progress=0.5)))
+    assert download_rate(request) == (1_500_000, 905)
+
+
+def test_unreachable_client_leaves_finished_downloads_alone() -> None:
+    harness = grabbed_movie()
+    harness.observe(snapshot(torrent(progress=1.0, state="stalledUP")))
+    before = harness.only().to_dict()
+
+    assert not harness.observe(DownloadClientUnreachable(CLIENT))
+    assert harness.only().to_dict() == before
 
 
 def test_removed_torrent_is_kept_as_removed() -> None:

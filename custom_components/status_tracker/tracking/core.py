@@ -19,6 +19,7 @@ from uuid import uuid4
 from custom_components.status_tracker.correlation import (
     CorrelationIndex,
     IndexKey,
+    disagreements,
     normalize_path,
     observation_keys,
 )
@@ -465,9 +466,27 @@ class TrackerCore(ABC):
     def _lookup(
         self, keys: Iterable[IndexKey], *, active_only: bool = False
     ) -> list[Request]:
-        """Return the requests indexed under any of `keys`."""
-        found = (self._requests[i] for i in self._index.lookup(keys))
-        return [r for r in found if not (active_only and r.finished)]
+        """Return the requests an event with `keys` can be about.
+
+        A request indexed under a weak key (IMDb, a path) is refused when a
+        stronger key both carry disagrees (another TMDB id, another *arr item):
+        two titles that share an IMDb id or a folder are never merged.
+        """
+        keys = tuple(keys)
+        found: list[Request] = []
+        for request_id, strength in self._index.lookup_strength(keys).items():
+            request = self._requests[request_id]
+            if active_only and request.finished:
+                continue
+            if conflicts := disagreements(keys, request, strength):
+                _LOGGER.debug(
+                    "Not matching %s: %s",
+                    request_id,
+                    ", ".join(f"{key} but {theirs!r}" for key, theirs in conflicts),
+                )
+                continue
+            found.append(request)
+        return found
 
     @staticmethod
     def _first(requests: list[Request]) -> Request | None:

@@ -14,6 +14,7 @@ from custom_components.status_tracker.model import (
 )
 from custom_components.status_tracker.observations import (
     TORRENT_ERROR_STATES,
+    DownloadClientUnreachable,
     TorrentSnapshot,
     TorrentState,
 )
@@ -90,6 +91,22 @@ class DownloadRules(TrackerCore):
                     touched.add(request)
                     persist = True
         return persist
+
+    def _apply_client_unreachable(
+        self, obs: DownloadClientUnreachable, touched: _Touched
+    ) -> None:
+        """Forget the live figures of a client's running downloads; keep progress."""
+        for request in self.active():
+            for download_id, download in request.downloads.items():
+                if (
+                    download.client == obs.instance_id
+                    and not download.complete
+                    and (download.speed is not None or download.eta is not None)
+                ):
+                    request.downloads[download_id] = replace(
+                        download, speed=None, eta=None
+                    )
+                    touched.add(request)
 
     def _record_download(
         self,
