@@ -251,7 +251,7 @@ def predictable_request_ids() -> Any:
     """Number new requests req000001, req000002... so snapshots are stable."""
     counter = iter(range(1, 1_000_000))
     with patch(
-        "custom_components.status_tracker.tracker.new_request_id",
+        "custom_components.status_tracker.core.tracker.new_request_id",
         side_effect=lambda: f"req{next(counter):06d}",
     ):
         yield

@@ -39,7 +39,7 @@ from syrupy.assertion import SnapshotAssertion
 from yarl import URL
 
 from custom_components.status_tracker.const import DOMAIN
-from custom_components.status_tracker.model import Outcome
+from custom_components.status_tracker.core.model import Outcome
 
 from .conftest import ENTRY_ID, URLS, PostWebhook
 from .flows import (

@@ -31,7 +31,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.status_tracker.const import DOMAIN
-from custom_components.status_tracker.model import Request
+from custom_components.status_tracker.core.model import Request
 from custom_components.status_tracker.store import _VersionedStore
 
 from .conftest import (

@@ -29,20 +29,23 @@ from custom_components.status_tracker.api import (
     ShokoClient,
     SonarrClient,
 )
-from custom_components.status_tracker.deleting import (
-    Service,
-    async_delete_everywhere,
-    is_partial,
+from custom_components.status_tracker.core.deletion_log import (
+    ServiceOutcome,
+    ServiceResult,
 )
-from custom_components.status_tracker.deletion import ServiceOutcome, ServiceResult
-from custom_components.status_tracker.model import (
+from custom_components.status_tracker.core.model import (
     Download,
     Episode,
     Outcome,
     Request,
     Unit,
 )
-from custom_components.status_tracker.observations import MediaType
+from custom_components.status_tracker.core.observations import MediaType
+from custom_components.status_tracker.deleting import (
+    Service,
+    async_delete_everywhere,
+    is_partial,
+)
 
 from .flows import (
     ANIME_HASH,

@@ -14,9 +14,9 @@ import pytest
 
 from custom_components.status_tracker import frontend
 from custom_components.status_tracker.const import DOMAIN
-from custom_components.status_tracker.lifecycle import download_rate
-from custom_components.status_tracker.model import Download, Request
-from custom_components.status_tracker.observations import MediaType
+from custom_components.status_tracker.core.lifecycle import download_rate
+from custom_components.status_tracker.core.model import Download, Request
+from custom_components.status_tracker.core.observations import MediaType
 
 CARD = frontend.CARD_FILE
 VERSIONED = f"{frontend.CARD_URL}?v={frontend.card_version(CARD.read_bytes())}"

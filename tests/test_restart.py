@@ -368,7 +368,7 @@ async def reference(
         freezer.move_to(START)
         numbers = itertools.count(1)
         with patch(
-            "custom_components.status_tracker.tracker.new_request_id",
+            "custom_components.status_tracker.core.tracker.new_request_id",
             side_effect=lambda: f"req{next(numbers):06d}",
         ):
             async with other_home_assistant(hass_storage) as hass:

@@ -18,8 +18,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.status_tracker.model import Request
-from custom_components.status_tracker.observations import MediaType
+from custom_components.status_tracker.core.model import Request
+from custom_components.status_tracker.core.observations import MediaType
 from custom_components.status_tracker.sensor import request_name
 
 from .conftest import PostWebhook

@@ -30,15 +30,21 @@ from .api import (
     SonarrClient,
 )
 from .const import DOMAIN, LOGGER, ServiceType
+from .core.deletion_log import ServiceOutcome, ServiceResult
+from .core.lifecycle import in_requested_seasons, is_aired
+from .core.model import Outcome, Request, Stage
+from .core.observations import (
+    EpisodeRef,
+    JellyfinItem,
+    MediaRef,
+    MediaType,
+    SeriesEpisodes,
+)
+from .core.request_table import RequestTable
+from .core.tracker import SyncResult, TrackerUpdate
 from .deleting import Service, async_delete_everywhere, is_partial
-from .deletion import ServiceOutcome, ServiceResult
-from .lifecycle import in_requested_seasons, is_aired
 from .lookups import async_find_request_items
-from .model import Outcome, Request, Stage
-from .observations import EpisodeRef, JellyfinItem, MediaRef, MediaType, SeriesEpisodes
 from .parsers.jellyfin_api import is_playable, library_item_from_dto
-from .request_table import RequestTable
-from .tracker import SyncResult, TrackerUpdate
 
 if TYPE_CHECKING:
     from .hub import ServiceInstance, StatusTrackerHub

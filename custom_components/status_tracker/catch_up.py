@@ -30,9 +30,9 @@ from .api import ServiceError, ShokoClient, SonarrClient
 from .api.arr import ArrClient, ArrQueueItem
 from .const import LOGGER
 from .coordinator import QBittorrentCoordinator
-from .lifecycle import in_requested_seasons
-from .model import Request, Stage, Unit
-from .observations import (
+from .core.lifecycle import in_requested_seasons
+from .core.model import Request, Stage, Unit
+from .core.observations import (
     ArrGrab,
     ArrService,
     EpisodeRef,

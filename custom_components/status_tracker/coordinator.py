@@ -17,7 +17,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from .api import InvalidAuth, QBittorrentClient, ServiceError
 from .clients import async_check_health
 from .const import LOGGER
-from .observations import DownloadClientUnreachable
+from .core.observations import DownloadClientUnreachable
 from .parsers import InvalidPayload
 from .parsers.qbittorrent import MaindataMerger
 

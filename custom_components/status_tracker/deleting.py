@@ -28,9 +28,9 @@ from .api import (
     ShokoClient,
     SonarrClient,
 )
-from .deletion import ServiceOutcome, ServiceResult
-from .model import Outcome, Request
-from .observations import MediaType
+from .core.deletion_log import ServiceOutcome, ServiceResult
+from .core.model import Outcome, Request
+from .core.observations import MediaType
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -9,6 +9,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .core.model import ALL_STATES, ProblemKind, Request
+from .core.tracker import ProblemChange, StageChange
 from .entity import StatusTrackerEntity
 from .hub import (
     StatusTrackerConfigEntry,
@@ -16,8 +18,6 @@ from .hub import (
     signal_problem,
     signal_stage,
 )
-from .model import ALL_STATES, ProblemKind, Request
-from .tracker import ProblemChange, StageChange
 
 PROBLEM_CLEARED = "problem_cleared"
 

@@ -48,8 +48,8 @@ from .const import (
     ServiceType,
 )
 from .coordinator import QBittorrentCoordinator, ServiceCoordinator
-from .model import Outcome, Request
-from .observations import JellyfinItem, Observation, SeriesEpisodes, ShokoFile
+from .core.model import Outcome, Request
+from .core.observations import JellyfinItem, Observation, SeriesEpisodes, ShokoFile
 from .options import HubOptions
 from .parsers import InvalidPayload
 from .parsers.jellyfin_api import created_at, is_playable, item_from_dto
@@ -58,8 +58,8 @@ from .repairs import async_check_repairs, issue_id_shoko_down, issue_id_unreacha
 
 if TYPE_CHECKING:
     from .shoko_hub import ShokoHubConnection
+from .core.tracker import Tracker, TrackerUpdate
 from .store import RequestStore, StoreData
-from .tracker import Tracker, TrackerUpdate
 
 # How often air dates, retention and history limits are re-checked.
 MAINTENANCE_INTERVAL: Final = timedelta(minutes=15)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .api import JellyfinClient
-from .correlation import int_or_none
-from .lifecycle import in_requested_seasons
-from .model import Request
-from .observations import JellyfinItem, MediaType
+from .core.correlation import int_or_none
+from .core.lifecycle import in_requested_seasons
+from .core.model import Request
+from .core.observations import JellyfinItem, MediaType
 from .parsers.jellyfin_api import is_playable, item_from_dto, library_item_from_dto
 
 

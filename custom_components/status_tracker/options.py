@@ -35,8 +35,8 @@ from .const import (
     DEFAULT_STALL_MATCHING_MINUTES,
     DEFAULT_WEBHOOK_LOCAL_ONLY,
 )
-from .model import Stage
-from .tracker import AnimeRules
+from .core.model import Stage
+from .core.tracker import AnimeRules
 
 DEFAULT_OPTIONS: Final[Mapping[str, Any]] = {
     CONF_RETENTION_DAYS: DEFAULT_RETENTION_DAYS,

@@ -15,7 +15,7 @@ from homeassistant.core import callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN, ServiceType
-from .model import Stage
+from .core.model import Stage
 
 if TYPE_CHECKING:
     from .hub import StatusTrackerHub

@@ -22,6 +22,9 @@ from homeassistant.helpers.event import async_track_time_change
 from homeassistant.util import dt as dt_util
 
 from .coordinator import ServiceCoordinator
+from .core.lifecycle import download_progress, download_rate, episode_summary
+from .core.model import ALL_STATES, Request, Stage
+from .core.observations import MediaType
 from .entity import ServiceInstanceEntity, StatusTrackerEntity
 from .hub import (
     StatusTrackerConfigEntry,
@@ -30,9 +33,6 @@ from .hub import (
     signal_removed,
     signal_webhook,
 )
-from .lifecycle import download_progress, download_rate, episode_summary
-from .model import ALL_STATES, Request, Stage
-from .observations import MediaType
 
 # Entities are pushed by the hub; nothing polls.
 PARALLEL_UPDATES = 0

@@ -26,9 +26,9 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from .const import DOMAIN
+from .core.model import ALL_STATES
+from .core.views import MAX_PAGE_SIZE, RequestFilter, deletion_log_page, requests_page
 from .hub import StatusTrackerConfigEntry, StatusTrackerHub
-from .model import ALL_STATES
-from .views import MAX_PAGE_SIZE, RequestFilter, deletion_log_page, requests_page
 
 SERVICE_DELETE_REQUEST: Final = "delete_request"
 SERVICE_SYNC_LIBRARY: Final = "sync_library"

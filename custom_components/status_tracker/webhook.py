@@ -17,8 +17,8 @@ from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 
 from .const import DOMAIN, LOGGER, MAX_WEBHOOK_BODY_BYTES
+from .core.observations import Ignored
 from .hub import ServiceInstance, StatusTrackerConfigEntry, StatusTrackerHub
-from .observations import Ignored
 from .parsers import InvalidPayload, parse_webhook
 
 # Seerr, Sonarr and Radarr send application/json; Jellyfin's webhook plugin sends

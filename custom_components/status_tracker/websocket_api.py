@@ -21,15 +21,15 @@ from homeassistant.util import dt as dt_util
 import probatio
 
 from .const import DOMAIN
-from .hub import StatusTrackerHub, signal_changed, signal_removed
-from .model import ALL_STATES, Request
-from .views import (
+from .core.model import ALL_STATES, Request
+from .core.views import (
     MAX_PAGE_SIZE,
     RequestFilter,
     deletion_log_page,
     request_view,
     requests_page,
 )
+from .hub import StatusTrackerHub, signal_changed, signal_removed
 
 _ENTRY: Final[dict[str | probatio.Marker, Any]] = {
     probatio.Optional("config_entry_id"): cv.string

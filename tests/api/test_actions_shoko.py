@@ -19,7 +19,7 @@ from custom_components.status_tracker.api import (
     ShokoFileInfo,
     UnexpectedResponse,
 )
-from custom_components.status_tracker.observations import ShokoCrossReference
+from custom_components.status_tracker.core.observations import ShokoCrossReference
 
 API_KEY = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
 SHOKO_URL = "http://shoko.lan:8111"

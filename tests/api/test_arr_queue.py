@@ -22,7 +22,7 @@ from custom_components.status_tracker.api import (
     UnexpectedResponse,
 )
 from custom_components.status_tracker.api.arr import ArrQueueItem
-from custom_components.status_tracker.observations import EpisodeRef
+from custom_components.status_tracker.core.observations import EpisodeRef
 from tests.api.conftest import API_KEY, RADARR_URL, SONARR_URL
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

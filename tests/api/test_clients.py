@@ -27,7 +27,7 @@ from custom_components.status_tracker.api import (
     normalize_url,
 )
 from custom_components.status_tracker.api.client import json_object
-from custom_components.status_tracker.observations import EpisodeRef
+from custom_components.status_tracker.core.observations import EpisodeRef
 
 API_KEY = "0123456789abcdef0123456789abcdef"
 SONARR_URL = "http://sonarr.lan:8989"

@@ -12,8 +12,8 @@ import json
 import re
 from typing import Any
 
+from custom_components.status_tracker.core.tracker import Tracker
 from custom_components.status_tracker.parsers import parse_webhook
-from custom_components.status_tracker.tracker import Tracker
 from tests.conftest import SUBENTRY_IDS
 from tests.flows import MOVIE_HASH, MOVIE_JELLYFIN_ID, Step, movie_flow
 

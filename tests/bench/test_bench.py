@@ -35,8 +35,8 @@ from custom_components.status_tracker.const import (
     DOMAIN,
 )
 from custom_components.status_tracker.coordinator import QBittorrentCoordinator
+from custom_components.status_tracker.core.tracker import Tracker
 from custom_components.status_tracker.store import SAVE_DELAY, RequestStore
-from custom_components.status_tracker.tracker import Tracker
 from tests.bench.data import movie_variant, store_data, torrent_hash
 from tests.conftest import ENTRY_ID, WEBHOOK_IDS, hub_config_entry, subentry_data
 from tests.flows import load_fixture

@@ -22,10 +22,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.status_tracker.const import DOMAIN
-from custom_components.status_tracker.model import Request, Stage
+from custom_components.status_tracker.core.model import Request, Stage
 from tests.conftest import PostWebhook
+from tests.core.harness import Harness
 from tests.flows import Step, load_fixture, sonarr_episode_list
-from tests.tracker.harness import Harness
 
 from . import Counter, permutations_budget, record
 from .test_orders_ha import ORDERS

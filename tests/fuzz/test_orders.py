@@ -5,7 +5,7 @@ permutations of its events, each with up to as many random duplicates as the
 flow has events, replayed through the pure tracker harness must end in the same
 final state and the same set of timeline entries as the flow in order.
 A default run tries 200 orders per flow; script/fuzz tries 1,000 or more.
-tests/tracker/test_flows.py keeps the exhaustive orders of the movie flow and of
+tests/core/test_flows.py keeps the exhaustive orders of the movie flow and of
 the TV flow's core events.
 """
 
@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.model import Stage
+from custom_components.status_tracker.core.model import Stage
+from tests.core.harness import Harness, comparable
 from tests.flows import Step, anime_movie_flow, anime_tv_flow, movie_flow, tv_flow
-from tests.tracker.harness import Harness, comparable
 
 from . import Counter, permutations_budget
 

@@ -15,10 +15,10 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.status_tracker.model import Stage
+from custom_components.status_tracker.core.model import Stage
 from tests.conftest import SUBENTRY_IDS, PostWebhook
+from tests.core.harness import INSTANCE, Harness
 from tests.flows import movie_flow
-from tests.tracker.harness import INSTANCE, Harness
 
 from . import record
 from .test_orders import shuffled

@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.status_tracker.observations import Observation
+from custom_components.status_tracker.core.observations import Observation
 from custom_components.status_tracker.parsers import InvalidPayload, parse_webhook
 from custom_components.status_tracker.parsers.jellyfin_api import (
     created_at,

@@ -21,7 +21,7 @@ import aiohttp
 import pytest
 
 from custom_components.status_tracker.api import Banned, InvalidAuth, QBittorrentClient
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.observations import (
     QBITTORRENT_UNKNOWN_ETA,
     TORRENT_COMPLETE_STATES,
     TORRENT_ERROR_STATES,

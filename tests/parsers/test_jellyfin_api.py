@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.observations import JellyfinEvent, JellyfinItem
+from custom_components.status_tracker.core.observations import (
+    JellyfinEvent,
+    JellyfinItem,
+)
 from custom_components.status_tracker.parsers import parse_jellyfin
 from custom_components.status_tracker.parsers.jellyfin_api import (
     created_at,

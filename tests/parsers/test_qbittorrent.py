@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.observations import (
     TORRENT_COMPLETE_STATES,
     TORRENT_ERROR_STATES,
     TorrentSnapshot,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.observations import (
     ArrFileDeleted,
     ArrGrab,
     ArrImport,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.observations import (
     Ignored,
     Observation,
     ShokoCrossReference,

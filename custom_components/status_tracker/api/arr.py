@@ -21,8 +21,7 @@ from dataclasses import dataclass
 import logging
 from typing import Any, ClassVar, Final
 
-from custom_components.status_tracker.observations import EpisodeRef
-
+from ..core.observations import EpisodeRef
 from .client import (
     ApiKeyClient,
     json_object,

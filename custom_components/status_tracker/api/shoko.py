@@ -44,8 +44,7 @@ from typing import Any, Final
 
 import aiohttp
 
-from custom_components.status_tracker.observations import ShokoCrossReference
-
+from ..core.observations import ShokoCrossReference
 from .client import (
     DEFAULT_TIMEOUT,
     ServiceClient,

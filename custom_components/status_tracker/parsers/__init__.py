@@ -7,8 +7,7 @@ use) or raises `InvalidPayload`; nothing else escapes for any JSON input.
 
 from __future__ import annotations
 
-from custom_components.status_tracker.observations import Observation
-
+from ..core.observations import Observation
 from .errors import InvalidPayload
 from .jellyfin import parse_jellyfin
 from .radarr import parse_radarr

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from custom_components.status_tracker.observations import (
+from ..core.observations import (
     ArrFileDeleted,
     ArrGrab,
     ArrImport,
@@ -28,7 +28,6 @@ from custom_components.status_tracker.observations import (
     Observation,
     normalize_download_id,
 )
-
 from .fields import JsonObject
 
 # Reason used when ManualInteractionRequired carries no status messages.

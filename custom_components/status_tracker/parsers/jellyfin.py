@@ -18,13 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from custom_components.status_tracker.observations import (
+from ..core.observations import (
     Ignored,
     JellyfinEvent,
     JellyfinItem,
     normalize_jellyfin_id,
 )
-
 from .fields import JsonObject
 
 SOURCE: Final = "jellyfin"

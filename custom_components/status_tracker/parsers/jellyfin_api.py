@@ -24,12 +24,7 @@ import logging
 import re
 from typing import Final
 
-from custom_components.status_tracker.observations import (
-    JellyfinEvent,
-    JellyfinItem,
-    normalize_jellyfin_id,
-)
-
+from ..core.observations import JellyfinEvent, JellyfinItem, normalize_jellyfin_id
 from .errors import InvalidPayload
 from .fields import JsonObject
 

@@ -26,13 +26,12 @@ import logging
 import math
 from typing import Final
 
-from custom_components.status_tracker.observations import (
+from ..core.observations import (
     QBITTORRENT_UNKNOWN_ETA,
     TORRENT_HASH_LENGTHS,
     TorrentSnapshot,
     TorrentState,
 )
-
 from .errors import InvalidPayload
 from .fields import JsonObject, json_type_name
 

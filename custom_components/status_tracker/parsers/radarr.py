@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from custom_components.status_tracker.observations import ArrService, Observation
-
+from ..core.observations import ArrService, Observation
 from .arr_common import (
     ArrPayload,
     Builder,

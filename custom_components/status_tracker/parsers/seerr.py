@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from custom_components.status_tracker.observations import (
+from ..core.observations import (
     Ignored,
     MediaRef,
     MediaType,
     SeerrEvent,
     SeerrNotification,
 )
-
 from .fields import JsonObject, parse_digits
 
 SOURCE: Final = "seerr"

@@ -65,7 +65,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Final
 
-from custom_components.status_tracker.observations import (
+from ..core.observations import (
     Ignored,
     Observation,
     ShokoCrossReference,
@@ -73,7 +73,6 @@ from custom_components.status_tracker.observations import (
     ShokoFileEvent,
     ShokoMetadata,
 )
-
 from .errors import InvalidPayload
 from .fields import JsonObject, json_type_name
 

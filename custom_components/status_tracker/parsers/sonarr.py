@@ -10,12 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from custom_components.status_tracker.observations import (
-    ArrImport,
-    ArrService,
-    Observation,
-)
-
+from ..core.observations import ArrImport, ArrService, Observation
 from .arr_common import (
     ArrPayload,
     Builder,

@@ -15,7 +15,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from .deletion import ServiceResult
+from .book import (
+    DEFAULT_MAX_ORPHANS,
+    DEFAULT_ORPHAN_TTL,
+    AnimeRules,
+    Orphan,
+    ProblemChange,
+    StageChange,
+    TrackerUpdate,
+    _Touched,
+    new_request_id,
+)
+from .deletion_log import ServiceResult
 from .model import ProblemKind
 from .observations import (
     ArrFileDeleted,
@@ -35,24 +46,13 @@ from .observations import (
     ShokoMetadata,
     TorrentSnapshot,
 )
-from .tracking.arr import ArrRules
-from .tracking.core import (
-    DEFAULT_MAX_ORPHANS,
-    DEFAULT_ORPHAN_TTL,
-    AnimeRules,
-    Orphan,
-    ProblemChange,
-    StageChange,
-    TrackerUpdate,
-    _Touched,
-    new_request_id,
-)
-from .tracking.deletions import DeletionRules
-from .tracking.downloads import DownloadRules
-from .tracking.jellyfin import JellyfinRules
-from .tracking.library import LibraryRules, SyncResult
-from .tracking.seerr import SeerrRules
-from .tracking.shoko import ShokoRules
+from .rules.arr import ArrRules
+from .rules.deletions import DeletionRules
+from .rules.downloads import DownloadRules
+from .rules.jellyfin import JellyfinRules
+from .rules.library import LibraryRules, SyncResult
+from .rules.seerr import SeerrRules
+from .rules.shoko import ShokoRules
 
 __all__ = [
     "DEFAULT_MAX_ORPHANS",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.correlation import (
+from custom_components.status_tracker.core.correlation import (
     CorrelationIndex,
     external_id_keys,
     file_name,
@@ -19,8 +19,8 @@ from custom_components.status_tracker.correlation import (
     normalize_path,
     observation_keys,
 )
-from custom_components.status_tracker.model import Request, Stage
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.model import Request, Stage
+from custom_components.status_tracker.core.observations import (
     ArrGrab,
     ArrImportBlocked,
     ArrMediaAdded,
@@ -36,8 +36,8 @@ from custom_components.status_tracker.observations import (
     normalize_download_id,
     normalize_jellyfin_id,
 )
+from custom_components.status_tracker.core.tracker import Tracker, new_request_id
 from custom_components.status_tracker.parsers import parse_webhook
-from custom_components.status_tracker.tracker import Tracker, new_request_id
 from tests.flows import (
     MOVIE_HASH,
     MOVIE_JELLYFIN_ID,
@@ -974,7 +974,7 @@ def test_default_id_factory_is_looked_up_at_call_time(
 ) -> None:
     """Without an id factory the tracker uses `new_request_id` as patched now."""
     monkeypatch.setattr(
-        "custom_components.status_tracker.tracker.new_request_id", lambda: "fixed"
+        "custom_components.status_tracker.core.tracker.new_request_id", lambda: "fixed"
     )
     tracker = Tracker(now=lambda: NOW)
     update = tracker.apply(

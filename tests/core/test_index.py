@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from custom_components.status_tracker.correlation import CorrelationIndex
-from custom_components.status_tracker.model import Request
-from custom_components.status_tracker.observations import MediaType
+from custom_components.status_tracker.core.correlation import CorrelationIndex
+from custom_components.status_tracker.core.model import Request
+from custom_components.status_tracker.core.observations import MediaType
 
 KEY = ("tmdb", MediaType.MOVIE, 603)
 

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.model import (
+from custom_components.status_tracker.core.model import (
     Download,
     Problem,
     ProblemKind,
     Request,
     Stage,
 )
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.observations import (
     ArrImportBlocked,
     ArrMediaAdded,
     ArrService,
@@ -26,11 +26,11 @@ from custom_components.status_tracker.observations import (
     MediaRef,
     MediaType,
 )
-from custom_components.status_tracker.serialize import (
+from custom_components.status_tracker.core.serialize import (
     observation_from_dict,
     observation_to_dict,
 )
-from custom_components.status_tracker.tracker import Tracker
+from custom_components.status_tracker.core.tracker import Tracker
 from tests.flows import (
     MOVIE_HASH,
     MOVIE_JELLYFIN_ID,

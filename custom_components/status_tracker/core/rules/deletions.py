@@ -14,33 +14,17 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Final
 
-from custom_components.status_tracker.correlation import (
-    IndexKey,
-    external_id_keys,
-    file_name,
-    media_keys,
-)
-from custom_components.status_tracker.deletion import (
-    DELETION_LOG_SIZE,
-    DeletionLogEntry,
-    ServiceResult,
-)
-from custom_components.status_tracker.model import (
-    Episode,
-    Outcome,
-    Request,
-    TimelineKind,
-    Unit,
-)
-from custom_components.status_tracker.observations import (
+from ..book import TrackerCore, _Touched
+from ..correlation import IndexKey, external_id_keys, file_name, media_keys
+from ..deletion_log import DELETION_LOG_SIZE, DeletionLogEntry, ServiceResult
+from ..model import Episode, Outcome, Request, TimelineKind, Unit
+from ..observations import (
     ArrFileDeleted,
     ArrMediaDeleted,
     JellyfinItem,
     MediaType,
     episode_key,
 )
-
-from .core import TrackerCore, _Touched
 
 # Sonarr/Radarr delete reasons that mean the file was replaced, not lost.
 _REPLACED_REASONS: Final = frozenset({"upgrade"})

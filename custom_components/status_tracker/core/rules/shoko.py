@@ -5,21 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from custom_components.status_tracker.correlation import (
-    file_name,
-    normalize_path,
-    shoko_file_keys,
-)
-from custom_components.status_tracker.model import (
-    Outcome,
-    ProblemKind,
-    Request,
-    TimelineKind,
-    Unit,
-)
-from custom_components.status_tracker.observations import ShokoFile, ShokoFileEvent
-
-from .core import TrackerCore, _add_unique_int, _Touched
+from ..book import TrackerCore, _add_unique_int, _Touched
+from ..correlation import file_name, normalize_path, shoko_file_keys
+from ..model import Outcome, ProblemKind, Request, TimelineKind, Unit
+from ..observations import ShokoFile, ShokoFileEvent
 
 # Shoko file events that say something about a request's files.
 _SHOKO_LIFECYCLE_EVENTS: Final = frozenset(

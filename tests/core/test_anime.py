@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import random
 
-from custom_components.status_tracker.lifecycle import episode_summary
-from custom_components.status_tracker.model import ProblemKind, Stage
-from custom_components.status_tracker.observations import MediaRef, MediaType
-from custom_components.status_tracker.tracker import AnimeRules, Tracker
+from custom_components.status_tracker.core.lifecycle import episode_summary
+from custom_components.status_tracker.core.model import ProblemKind, Stage
+from custom_components.status_tracker.core.observations import MediaRef, MediaType
+from custom_components.status_tracker.core.tracker import AnimeRules, Tracker
 from tests.flows import (
     anime_episode_import,
     anime_jellyfin_episode,

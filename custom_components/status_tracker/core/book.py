@@ -16,19 +16,16 @@ import logging
 from typing import Any, Final
 from uuid import uuid4
 
-from custom_components.status_tracker.correlation import (
+from .correlation import (
     CorrelationIndex,
     IndexKey,
     disagreements,
     normalize_path,
     observation_keys,
 )
-from custom_components.status_tracker.deletion import DeletionLogEntry
-from custom_components.status_tracker.lifecycle import (
-    derive_state,
-    in_requested_seasons,
-)
-from custom_components.status_tracker.model import (
+from .deletion_log import DeletionLogEntry
+from .lifecycle import derive_state, in_requested_seasons
+from .model import (
     FINISHED_STATES,
     Episode,
     Outcome,
@@ -39,22 +36,9 @@ from custom_components.status_tracker.model import (
     TimelineKind,
     Unit,
 )
-from custom_components.status_tracker.observations import (
-    EpisodeRef,
-    MediaRef,
-    MediaType,
-    Observation,
-    episode_key,
-)
-from custom_components.status_tracker.request_table import (
-    BLOCK_SIZE,
-    PackedRequest,
-    RequestTable,
-)
-from custom_components.status_tracker.serialize import (
-    observation_from_dict,
-    observation_to_dict,
-)
+from .observations import EpisodeRef, MediaRef, MediaType, Observation, episode_key
+from .request_table import BLOCK_SIZE, PackedRequest, RequestTable
+from .serialize import observation_from_dict, observation_to_dict
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from custom_components.status_tracker.lifecycle import (
+from custom_components.status_tracker.core.lifecycle import (
     download_progress,
     download_rate,
     episode_summary,
     unit_progress,
 )
-from custom_components.status_tracker.model import ProblemKind, Stage
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.model import ProblemKind, Stage
+from custom_components.status_tracker.core.observations import (
     DownloadClientUnreachable,
     TorrentSnapshot,
     TorrentState,
 )
-from custom_components.status_tracker.tracker import ProblemChange
+from custom_components.status_tracker.core.tracker import ProblemChange
 from tests.flows import MOVIE_HASH, SHOW_HASH, load_fixture, movie_flow, tv_flow
 
 from .harness import NOW, Harness

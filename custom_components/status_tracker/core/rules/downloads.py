@@ -5,21 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from custom_components.status_tracker.model import (
-    REMOVED_STATE,
-    Download,
-    ProblemKind,
-    Request,
-    TimelineKind,
-)
-from custom_components.status_tracker.observations import (
+from ..book import TrackerCore, TrackerUpdate, _duration, _Touched
+from ..model import REMOVED_STATE, Download, ProblemKind, Request, TimelineKind
+from ..observations import (
     TORRENT_ERROR_STATES,
     DownloadClientUnreachable,
     TorrentSnapshot,
     TorrentState,
 )
-
-from .core import TrackerCore, TrackerUpdate, _duration, _Touched
 
 
 class DownloadRules(TrackerCore):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from custom_components.status_tracker.correlation import media_keys
-from custom_components.status_tracker.model import Request, TimelineKind
-from custom_components.status_tracker.observations import SeerrEvent, SeerrNotification
-
-from .core import TrackerCore, _fill_media, _media_label, _Touched
+from ..book import TrackerCore, _fill_media, _media_label, _Touched
+from ..correlation import media_keys
+from ..model import Request, TimelineKind
+from ..observations import SeerrEvent, SeerrNotification
 
 _SEERR_TIMELINE: Final = {
     SeerrEvent.PENDING: TimelineKind.REQUESTED,

@@ -7,9 +7,12 @@ import json
 
 import pytest
 
-from custom_components.status_tracker.deletion import ServiceOutcome, ServiceResult
-from custom_components.status_tracker.lifecycle import episode_summary
-from custom_components.status_tracker.model import Outcome, Stage
+from custom_components.status_tracker.core.deletion_log import (
+    ServiceOutcome,
+    ServiceResult,
+)
+from custom_components.status_tracker.core.lifecycle import episode_summary
+from custom_components.status_tracker.core.model import Outcome, Stage
 from tests.flows import load_fixture, movie_flow, tv_flow
 
 from .harness import NOW, Harness

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.model import (
+from custom_components.status_tracker.core.model import (
     Download,
     Episode,
     Outcome,
@@ -22,9 +22,9 @@ from custom_components.status_tracker.model import (
     Stage,
     TimelineEntry,
 )
-from custom_components.status_tracker.observations import MediaRef, MediaType
-from custom_components.status_tracker.tracker import StageChange, SyncResult
-from custom_components.status_tracker.views import (
+from custom_components.status_tracker.core.observations import MediaRef, MediaType
+from custom_components.status_tracker.core.tracker import StageChange, SyncResult
+from custom_components.status_tracker.core.views import (
     MAX_PAGE_SIZE,
     RequestFilter,
     deletion_log_page,

@@ -9,16 +9,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from custom_components.status_tracker.correlation import (
-    SHOKOFIN_KEYS,
-    external_id_keys,
-    int_or_none,
-    media_keys,
-)
-from custom_components.status_tracker.model import Outcome, Request, TimelineKind
-from custom_components.status_tracker.observations import MediaRef, MediaType
-
-from .core import TrackerCore, TrackerUpdate, _add_unique_int, _Touched
+from ..book import TrackerCore, TrackerUpdate, _add_unique_int, _Touched
+from ..correlation import SHOKOFIN_KEYS, external_id_keys, int_or_none, media_keys
+from ..model import Outcome, Request, TimelineKind
+from ..observations import MediaRef, MediaType
 
 
 class SyncResult(StrEnum):

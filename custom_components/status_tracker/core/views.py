@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from .deletion import DeletionLogEntry
+from .deletion_log import DeletionLogEntry
 from .lifecycle import (
     download_progress,
     download_rate,

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from custom_components.status_tracker.lifecycle import episode_summary
-from custom_components.status_tracker.model import Stage
+from custom_components.status_tracker.core.lifecycle import episode_summary
+from custom_components.status_tracker.core.model import Stage
 from tests.flows import MOVIE_HASH, MOVIE_JELLYFIN_ID, SHOW_HASH, movie_flow, tv_flow
 
 from .harness import NOW, Harness, comparable

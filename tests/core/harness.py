@@ -13,17 +13,17 @@ from datetime import UTC, datetime
 import itertools
 from typing import Any
 
-from custom_components.status_tracker.model import Request
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.model import Request
+from custom_components.status_tracker.core.observations import (
     EpisodeRef,
     JellyfinItem,
     Observation,
     SeriesEpisodes,
     ShokoFile,
 )
+from custom_components.status_tracker.core.tracker import Tracker, TrackerUpdate
 from custom_components.status_tracker.parsers import parse_webhook
 from custom_components.status_tracker.parsers.shoko import parse_shoko_event
-from custom_components.status_tracker.tracker import Tracker, TrackerUpdate
 from tests.flows import (
     SHOKO_IMPORT_FOLDERS,
     SHOW_JELLYFIN_ID,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.lifecycle import (
+from custom_components.status_tracker.core.lifecycle import (
     EpisodeSummary,
     base_stage,
     derive_state,
@@ -18,7 +18,7 @@ from custom_components.status_tracker.lifecycle import (
     in_requested_seasons,
     is_aired,
 )
-from custom_components.status_tracker.model import (
+from custom_components.status_tracker.core.model import (
     Download,
     Episode,
     Outcome,
@@ -26,18 +26,18 @@ from custom_components.status_tracker.model import (
     Request,
     Stage,
 )
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.observations import (
     JellyfinItem,
     MediaType,
     Observation,
     SeriesEpisodes,
 )
-from custom_components.status_tracker.parsers import parse_webhook
-from custom_components.status_tracker.tracker import (
+from custom_components.status_tracker.core.tracker import (
     StageChange,
     TrackerUpdate,
     _Touched,
 )
+from custom_components.status_tracker.parsers import parse_webhook
 from tests.flows import (
     MOVIE_HASH,
     SHOW_HASH,

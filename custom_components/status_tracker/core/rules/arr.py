@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from custom_components.status_tracker.correlation import media_keys
-from custom_components.status_tracker.lifecycle import in_requested_seasons
-from custom_components.status_tracker.model import ProblemKind, Request, TimelineKind
-from custom_components.status_tracker.observations import (
+from ..book import (
+    TrackerCore,
+    _add_unique,
+    _episodes_label,
+    _merge_episode_ref,
+    _seasons_of,
+    _Touched,
+)
+from ..correlation import media_keys
+from ..lifecycle import in_requested_seasons
+from ..model import ProblemKind, Request, TimelineKind
+from ..observations import (
     ArrGrab,
     ArrImport,
     ArrImportBlocked,
@@ -17,15 +25,6 @@ from custom_components.status_tracker.observations import (
     MediaRef,
     MediaType,
     SeriesEpisodes,
-)
-
-from .core import (
-    TrackerCore,
-    _add_unique,
-    _episodes_label,
-    _merge_episode_ref,
-    _seasons_of,
-    _Touched,
 )
 
 

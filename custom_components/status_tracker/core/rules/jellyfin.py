@@ -5,24 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from custom_components.status_tracker.correlation import (
+from ..book import TrackerCore, _Touched
+from ..correlation import (
     SHOKOFIN_KEYS,
     IndexKey,
     external_id_keys,
     int_or_none,
     observation_keys,
 )
-from custom_components.status_tracker.lifecycle import in_requested_seasons
-from custom_components.status_tracker.model import Episode, Request, Stage, TimelineKind
-from custom_components.status_tracker.observations import (
+from ..lifecycle import in_requested_seasons
+from ..model import Episode, Request, Stage, TimelineKind
+from ..observations import (
     JellyfinEvent,
     JellyfinItem,
     MediaType,
     Observation,
     episode_key,
 )
-
-from .core import TrackerCore, _Touched
 
 # Stages in which the files are (nearly) in the library.
 _AWAITING_LIBRARY: Final = frozenset(

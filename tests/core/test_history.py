@@ -14,28 +14,31 @@ from typing import Any
 
 import pytest
 
-from custom_components.status_tracker.correlation import (
+from custom_components.status_tracker.core.correlation import (
     request_keys,
     stored_request_keys,
 )
-from custom_components.status_tracker.model import Outcome, Request
-from custom_components.status_tracker.observations import (
+from custom_components.status_tracker.core.model import Outcome, Request
+from custom_components.status_tracker.core.observations import (
     ArrMediaDeleted,
     ArrService,
     MediaRef,
     MediaType,
 )
-from custom_components.status_tracker.request_table import BLOCK_SIZE, PackedRequest
-from custom_components.status_tracker.tracker import Tracker
-from custom_components.status_tracker.views import (
+from custom_components.status_tracker.core.request_table import (
+    BLOCK_SIZE,
+    PackedRequest,
+)
+from custom_components.status_tracker.core.tracker import Tracker
+from custom_components.status_tracker.core.views import (
     RequestFilter,
     request_view,
     requests_page,
 )
 from tests.bench.data import store_data
 from tests.conftest import SUBENTRY_IDS
+from tests.core.harness import NOW, Harness
 from tests.flows import Step, anime_movie_flow, anime_tv_flow, movie_flow, tv_flow
-from tests.tracker.harness import NOW, Harness
 
 FINISHED = 40
 ACTIVE = 2

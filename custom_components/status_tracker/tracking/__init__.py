@@ -1,1 +1,0 @@
-"""The tracker's core and its per-source rules (no Home Assistant imports)."""
