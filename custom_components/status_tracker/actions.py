@@ -364,7 +364,7 @@ class HubActions:
         return False if self._clients(SonarrClient) else None
 
     def _link(self, instance: ServiceInstance, media: MediaRef) -> None:
-        _, update = self._hub.tracker.sync_arr_item(
+        _, update = self._hub.tracker.library.sync_arr_item(
             str(instance.service), instance.subentry_id, media
         )
         self._hub.publish(update)
@@ -393,14 +393,14 @@ class HubActions:
                     case SonarrClient():
                         for series in await client.async_get_all_series():
                             sync.add(
-                                self._hub.tracker.sync_arr_item(
+                                self._hub.tracker.library.sync_arr_item(
                                     "sonarr", instance.subentry_id, _series_ref(series)
                                 )
                             )
                     case RadarrClient():
                         for movie in await client.async_get_all_movies():
                             sync.add(
-                                self._hub.tracker.sync_arr_item(
+                                self._hub.tracker.library.sync_arr_item(
                                     "radarr",
                                     instance.subentry_id,
                                     _movie_ref(movie),
@@ -430,7 +430,7 @@ class HubActions:
                 if item is None or (item.item_type == "Movie" and not is_playable(dto)):
                     continue
                 sync.add(
-                    self._hub.tracker.sync_jellyfin_item(
+                    self._hub.tracker.library.sync_jellyfin_item(
                         MediaType.MOVIE if item.item_type == "Movie" else MediaType.TV,
                         item.item_id,
                         item.name,
@@ -459,7 +459,7 @@ class HubActions:
                 if media is None or seerr_request.media_type not in ("movie", "tv"):
                     continue
                 sync.add(
-                    self._hub.tracker.sync_seerr_request(
+                    self._hub.tracker.library.sync_seerr_request(
                         MediaRef(
                             MediaType(seerr_request.media_type),
                             "",

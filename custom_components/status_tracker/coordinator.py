@@ -115,5 +115,7 @@ class QBittorrentCoordinator(ServiceCoordinator):
             raise
         self.hub.apply(snapshot)
         options = self.hub.options
-        downloading = self.hub.tracker.downloading_via(self.instance.subentry_id)
+        downloading = self.hub.tracker.downloads.downloading_via(
+            self.instance.subentry_id
+        )
         self.update_interval = options.fast_poll if downloading else options.slow_poll

@@ -528,7 +528,9 @@ class StatusTrackerHub:
 
     async def _async_check_availability(self, now: datetime) -> None:
         """Confirm waiting requests from Jellyfin's newest items (batched)."""
-        waiting = self.tracker.awaiting_availability(now - AVAILABILITY_MIN_WAIT)
+        waiting = self.tracker.jellyfin.awaiting_availability(
+            now - AVAILABILITY_MIN_WAIT
+        )
         if not waiting or self._checking_availability:
             return
         self._checking_availability = True
@@ -570,7 +572,7 @@ class StatusTrackerHub:
             LOGGER.debug("Jellyfin availability check failed: %s", err)
             return
         for item in await self._async_with_series_ids(items, client):
-            if self.tracker.would_match(item, ids):
+            if self.tracker.jellyfin.would_match(item, ids):
                 # Only the waiting requests: an item that matches nothing is
                 # library content, not an orphan to keep.
                 self.apply(item, keep_orphan=False)
@@ -579,7 +581,9 @@ class StatusTrackerHub:
 
     @callback
     def _async_check_stalled(self, now: datetime) -> None:
-        self.publish(self.tracker.check_stalled(self.options.stall_thresholds))
+        self.publish(
+            self.tracker.downloads.check_stalled(self.options.stall_thresholds)
+        )
         async_check_repairs(self, now)
 
     @callback

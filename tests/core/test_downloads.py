@@ -227,15 +227,15 @@ def test_stalled_raised_after_threshold_and_cleared_by_progress() -> None:
     harness.play(movie_flow()[:2])
     request = harness.only()
     harness.now = NOW + timedelta(hours=1, minutes=59)
-    assert not harness.tracker.check_stalled(THRESHOLDS)
+    assert not harness.tracker.downloads.check_stalled(THRESHOLDS)
     harness.now = NOW + timedelta(hours=2)
-    update = harness.tracker.check_stalled(THRESHOLDS)
+    update = harness.tracker.downloads.check_stalled(THRESHOLDS)
     assert update.problem_changes == [
         ProblemChange(
             request.id, ProblemKind.STALLED, "No progress for 2 h while approved"
         )
     ]
-    assert not harness.tracker.check_stalled(THRESHOLDS)  # raised once
+    assert not harness.tracker.downloads.check_stalled(THRESHOLDS)  # raised once
 
     harness.now += timedelta(minutes=5)
     grab = harness.post(*movie_flow()[3])
@@ -251,7 +251,7 @@ def test_download_without_progress_stalls_and_a_tick_clears_it() -> None:
     # Speed and state change without progress: still no progress.
     harness.observe(snapshot(torrent(progress=0.3, state="downloading")))
     harness.now = NOW + timedelta(hours=24)
-    update = harness.tracker.check_stalled(THRESHOLDS)
+    update = harness.tracker.downloads.check_stalled(THRESHOLDS)
     request = harness.only()
     assert request.problems[ProblemKind.STALLED].reason == (
         "No progress for 1 d while downloading"
@@ -269,7 +269,7 @@ def test_stage_without_threshold_never_stalls_and_old_problem_is_cleared() -> No
     harness = Harness()
     harness.play(movie_flow()[:2])
     harness.now = NOW + timedelta(days=3)
-    harness.tracker.check_stalled(THRESHOLDS)
+    harness.tracker.downloads.check_stalled(THRESHOLDS)
     assert ProblemKind.STALLED in harness.only().problems
-    update = harness.tracker.check_stalled({})
+    update = harness.tracker.downloads.check_stalled({})
     assert update.problem_changes[0].reason is None

@@ -80,7 +80,7 @@ def sync_movie(harness: Harness, **changes: Any) -> tuple[SyncResult, Any]:
         "provider_ids": dict(MOVIE_IDS),
         **changes,
     }
-    return harness.tracker.sync_jellyfin_item(**item)
+    return harness.tracker.library.sync_jellyfin_item(**item)
 
 
 def sync_show(harness: Harness, **changes: Any) -> tuple[SyncResult, Any]:
@@ -93,7 +93,7 @@ def sync_show(harness: Harness, **changes: Any) -> tuple[SyncResult, Any]:
         "provider_ids": dict(SHOW_IDS),
         **changes,
     }
-    return harness.tracker.sync_jellyfin_item(**item)
+    return harness.tracker.library.sync_jellyfin_item(**item)
 
 
 def seerr_pending(*, tv: bool = False) -> dict[str, Any]:
@@ -379,7 +379,9 @@ def test_arr_links_a_library_series() -> None:
     request = harness.only()
     assert request.tvdb_id is None
 
-    result, update = harness.tracker.sync_arr_item("sonarr", INSTANCE, SHOW_IN_SONARR)
+    result, update = harness.tracker.library.sync_arr_item(
+        "sonarr", INSTANCE, SHOW_IN_SONARR
+    )
 
     assert result is SyncResult.UPDATED
     assert update.changed == [request.id]
@@ -396,7 +398,7 @@ def test_arr_links_a_library_series() -> None:
     # Library media needs no episode list: it has no entity to show it.
     assert harness.tracker.needs_episode_list() == []
 
-    again = harness.tracker.sync_arr_item("sonarr", INSTANCE, SHOW_IN_SONARR)
+    again = harness.tracker.library.sync_arr_item("sonarr", INSTANCE, SHOW_IN_SONARR)
     assert again[0] is SyncResult.UNCHANGED
     assert not again[1]
 
@@ -408,7 +410,9 @@ def test_arr_links_an_active_request_that_missed_its_webhook() -> None:
     request = harness.only()
     assert request.arr_id is None
 
-    result, _ = harness.tracker.sync_arr_item("sonarr", INSTANCE, SHOW_IN_SONARR)
+    result, _ = harness.tracker.library.sync_arr_item(
+        "sonarr", INSTANCE, SHOW_IN_SONARR
+    )
 
     assert result is SyncResult.UPDATED
     assert (request.arr_instance, request.arr_id) == (INSTANCE, 7)
@@ -424,12 +428,16 @@ def test_arr_link_of_another_instance_is_kept() -> None:
     request = harness.only()
     request.arr_service, request.arr_instance, request.arr_id = "radarr", "4k", 99
 
-    result, _ = harness.tracker.sync_arr_item("radarr", INSTANCE, MOVIE_IN_RADARR)
+    result, _ = harness.tracker.library.sync_arr_item(
+        "radarr", INSTANCE, MOVIE_IN_RADARR
+    )
 
     assert result is SyncResult.UPDATED
     assert (request.arr_instance, request.arr_id) == ("4k", 99)
     assert request.imdb_id == "tt0133093"
-    again, _ = harness.tracker.sync_arr_item("radarr", INSTANCE, MOVIE_IN_RADARR)
+    again, _ = harness.tracker.library.sync_arr_item(
+        "radarr", INSTANCE, MOVIE_IN_RADARR
+    )
     assert again is SyncResult.UNCHANGED
 
 
@@ -440,7 +448,7 @@ def test_arr_entry_without_id_links_nothing() -> None:
     request = harness.only()
     request.imdb_id = "tt0133093"
 
-    result, update = harness.tracker.sync_arr_item(
+    result, update = harness.tracker.library.sync_arr_item(
         "radarr", INSTANCE, MediaRef(MediaType.MOVIE, "Example Movie", tmdb_id=603)
     )
 
@@ -463,7 +471,7 @@ def test_arr_entry_of_untracked_media_is_unchanged(media: MediaRef) -> None:
     harness = Harness()
     harness.post("seerr", seerr_pending())
 
-    result, update = harness.tracker.sync_arr_item("radarr", INSTANCE, media)
+    result, update = harness.tracker.library.sync_arr_item("radarr", INSTANCE, media)
 
     assert result is SyncResult.UNCHANGED
     assert not update
@@ -481,7 +489,9 @@ def test_arr_does_not_touch_deleted_requests() -> None:
     )
     before = request.to_dict()
 
-    result, _ = harness.tracker.sync_arr_item("radarr", INSTANCE, MOVIE_IN_RADARR)
+    result, _ = harness.tracker.library.sync_arr_item(
+        "radarr", INSTANCE, MOVIE_IN_RADARR
+    )
 
     assert result is SyncResult.UNCHANGED
     assert request.to_dict() == before
@@ -496,7 +506,7 @@ def test_seerr_request_id_goes_to_the_library_request() -> None:
     sync_movie(harness)
     request = harness.only()
 
-    result, update = harness.tracker.sync_seerr_request(
+    result, update = harness.tracker.library.sync_seerr_request(
         MediaRef(MediaType.MOVIE, "", tmdb_id=603), 201, "alice"
     )
 
@@ -516,7 +526,7 @@ def test_known_seerr_request_is_unchanged() -> None:
     older.seerr_request_id = 201
     harness.tracker.load(harness.tracker.to_dict())  # reindex
 
-    result, update = harness.tracker.sync_seerr_request(
+    result, update = harness.tracker.library.sync_seerr_request(
         MediaRef(MediaType.MOVIE, "", tmdb_id=603), 201, "alice"
     )
 
@@ -532,7 +542,7 @@ def test_seerr_request_keeps_a_known_requester() -> None:
     request = harness.only()
     request.requested_by = "bob"
 
-    result, _ = harness.tracker.sync_seerr_request(
+    result, _ = harness.tracker.library.sync_seerr_request(
         MediaRef(MediaType.TV, "", tmdb_id=1396, tvdb_id=81189), 202, "alice"
     )
 
@@ -545,7 +555,7 @@ def test_seerr_request_goes_to_the_newest_request_without_one() -> None:
     harness = two_movie_requests()
     older, newer = sorted(harness.tracker.requests.values(), key=lambda r: r.id)
 
-    result, update = harness.tracker.sync_seerr_request(
+    result, update = harness.tracker.library.sync_seerr_request(
         MediaRef(MediaType.MOVIE, "", tmdb_id=603), 201, None
     )
 
@@ -568,7 +578,7 @@ def test_seerr_request_without_candidate_is_unchanged(state: str) -> None:
         )
     before = [r.to_dict() for r in harness.tracker.requests.values()]
 
-    result, update = harness.tracker.sync_seerr_request(
+    result, update = harness.tracker.library.sync_seerr_request(
         MediaRef(MediaType.MOVIE, "", tmdb_id=603), 301, "bob"
     )
 
@@ -926,7 +936,7 @@ def test_library_entries_do_not_push_out_request_history() -> None:
     real = harness.only()
     assert real.finished
     for number in range(3):
-        harness.tracker.sync_jellyfin_item(
+        harness.tracker.library.sync_jellyfin_item(
             MediaType.MOVIE,
             f"{number + 1:032x}",
             f"Library movie {number}",

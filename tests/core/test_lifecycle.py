@@ -34,8 +34,8 @@ from custom_components.status_tracker.core.observations import (
 )
 from custom_components.status_tracker.core.tracker import (
     StageChange,
+    Touched,
     TrackerUpdate,
-    _Touched,
 )
 from custom_components.status_tracker.parsers import parse_webhook
 from tests.flows import (
@@ -676,7 +676,7 @@ def _tv_request() -> Request:
 
 def test_request_touched_twice_is_reported_once() -> None:
     """A request changed twice by one event is reported once, still as created."""
-    touched = _Touched()
+    touched = Touched()
     request = _movie_request()
     touched.add(request, created=True)
     touched.add(request)

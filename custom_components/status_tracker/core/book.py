@@ -1,8 +1,9 @@
 """The tracker's core: requests, indexes, matching, settling and orphans.
 
-`TrackerCore` holds the state every per-source rule set works on and the
-steps they share; the rules themselves live in the sibling modules and
-`Tracker` (in `tracker.py`) combines them.
+`RequestBook` holds the state the per-source rules work on and the steps
+they share (find a request, record a fact, raise a problem, settle what
+changed). The rules are objects in `rules/`, each given the book; `Tracker`
+(in `tracker.py`) is the book with its rules.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .correlation import (
     normalize_path,
     observation_keys,
 )
-from .deletion_log import DeletionLogEntry
+from .deletion_log import DELETION_LOG_SIZE, DeletionLogEntry, ServiceResult
 from .lifecycle import derive_state, in_requested_seasons
 from .model import (
     FINISHED_STATES,
@@ -100,6 +101,23 @@ class TrackerUpdate:
         self.persist = self.persist or other.persist
 
 
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What a rule made of one observation."""
+
+    # False: no request matched and none could start from it; the tracker keeps
+    # the observation as an orphan and replays it when a matching request comes.
+    matched: bool = True
+    # False: only live download figures changed; the next poll brings them
+    # back, so they are not worth a write of their own.
+    lasting: bool = True
+
+
+MATCHED: Final = Applied()
+NO_MATCH: Final = Applied(matched=False)
+LIVE_ONLY: Final = Applied(lasting=False)
+
+
 @dataclass(slots=True)
 class Orphan:
     """An observation that matched no request yet, kept for a later match."""
@@ -117,7 +135,7 @@ class Orphan:
 
 
 @dataclass(slots=True)
-class _Touched:
+class Touched:
     """Requests one observation changed, in order, and which ones it created."""
 
     # A dict keeps the order of first touch and makes repeats O(1).
@@ -125,12 +143,13 @@ class _Touched:
     created: set[str] = field(default_factory=set)
 
     def add(self, request: Request, *, created: bool = False) -> None:
+        """Note a request the observation changed (or created)."""
         self.ids[request.id] = None
         if created:
             self.created.add(request.id)
 
 
-class TrackerCore(ABC):
+class RequestBook(ABC):
     """The requests, indexes and orphans, and the steps every rule set shares."""
 
     def __init__(
@@ -166,6 +185,19 @@ class TrackerCore(ABC):
 
     # ------------------------------------------------------------------ access
 
+    def now(self) -> datetime:
+        """Return the current time (the tracker's clock)."""
+        return self._now()
+
+    @property
+    def deletion_log(self) -> list[DeletionLogEntry]:
+        """Return the logged deletions, oldest first."""
+        return self._deletion_log
+
+    def indexed_under(self, keys: Iterable[IndexKey]) -> set[str]:
+        """Return the ids of the requests indexed under any of `keys`."""
+        return self._index.lookup(keys)
+
     @property
     def requests(self) -> RequestTable:
         """Return every stored request by id (do not mutate)."""
@@ -194,7 +226,7 @@ class TrackerCore(ABC):
             keys.append(("tmdb", request.media_type, request.tmdb_id))
         if request.arr_instance is not None and request.arr_id is not None:
             keys.append(("arr", request.arr_instance, request.arr_id))
-        return [r for r in self._lookup(keys) if r.id != request.id]
+        return [r for r in self.lookup(keys) if r.id != request.id]
 
     @property
     def orphans(self) -> list[Orphan]:
@@ -353,18 +385,19 @@ class TrackerCore(ABC):
 
     # --------------------------------------------------------------- helpers
 
-    def _create(self, media: MediaRef, when: datetime) -> Request:
+    def create(self, media: MediaRef, when: datetime) -> Request:
+        """Start a request for `media` (ids and display fields filled in)."""
         request = Request(
             id=self._new_id(),
             media_type=media.media_type,
             title=media.title,
             created_at=when.isoformat(),
         )
-        _fill_media(request, media)
+        fill_media(request, media)
         self._requests[request.id] = request
         return request
 
-    def _record(
+    def record(
         self,
         request: Request,
         *,
@@ -384,9 +417,10 @@ class TrackerCore(ABC):
         )
         return True
 
-    def _link_arr(
+    def link_arr(
         self, request: Request, service: str, instance_id: str, media: MediaRef
     ) -> None:
+        """Link a request to its Sonarr/Radarr item (the first instance wins)."""
         if request.arr_instance is None:
             request.arr_service = str(service)
             request.arr_instance = instance_id
@@ -394,9 +428,9 @@ class TrackerCore(ABC):
             request.arr_id = media.arr_id
         if self.anime_rules.is_anime(media):
             request.is_anime = True
-        _fill_media(request, media)
+        fill_media(request, media)
 
-    def _units_for(
+    def units_for(
         self, request: Request, episodes: tuple[EpisodeRef, ...]
     ) -> list[Unit]:
         """Return the evidence holders an *arr event speaks about."""
@@ -406,13 +440,14 @@ class TrackerCore(ABC):
         for ref in episodes:
             if not in_requested_seasons(request, ref.season):
                 continue
-            episode = self._episode(request, ref.season, ref.episode)
-            _merge_episode_ref(episode, ref, listed=False)
+            episode = self.episode(request, ref.season, ref.episode)
+            merge_episode_ref(episode, ref, listed=False)
             units.append(episode)
         return units
 
     @staticmethod
-    def _episode(request: Request, season: int, number: int) -> Episode:
+    def episode(request: Request, season: int, number: int) -> Episode:
+        """Return a request's episode, added when it is new."""
         key = episode_key(season, number)
         episode = request.episodes.get(key)
         if episode is None:
@@ -420,7 +455,7 @@ class TrackerCore(ABC):
             request.episodes[key] = episode
         return episode
 
-    def _find(
+    def find(
         self,
         keys: Iterable[IndexKey],
         media_type: MediaType,
@@ -438,16 +473,16 @@ class TrackerCore(ABC):
         """
         found = [
             r
-            for r in self._lookup(keys)
+            for r in self.lookup(keys)
             if r.media_type is media_type and r.state != Outcome.DELETED and only(r)
         ]
         wanted = tuple(seasons)
-        active = self._pick([r for r in found if not r.finished], wanted)
+        active = self.pick([r for r in found if not r.finished], wanted)
         if active is not None or late is None:
             return active
-        return self._pick([r for r in found if r.finished and late(r)], wanted)
+        return self.pick([r for r in found if r.finished and late(r)], wanted)
 
-    def _lookup(
+    def lookup(
         self, keys: Iterable[IndexKey], *, active_only: bool = False
     ) -> list[Request]:
         """Return the requests an event with `keys` can be about.
@@ -473,11 +508,12 @@ class TrackerCore(ABC):
         return found
 
     @staticmethod
-    def _first(requests: list[Request]) -> Request | None:
+    def first(requests: list[Request]) -> Request | None:
+        """Return the first of `requests`, or None."""
         return requests[0] if requests else None
 
     @staticmethod
-    def _pick(candidates: list[Request], seasons: Iterable[int]) -> Request | None:
+    def pick(candidates: list[Request], seasons: Iterable[int]) -> Request | None:
         """Pick one request: a season match first, then the newest.
 
         Requests that list seasons none of which is concerned are not candidates:
@@ -502,9 +538,9 @@ class TrackerCore(ABC):
             )
         return candidates[0]
 
-    def _settle(
+    def settle(
         self,
-        touched: _Touched,
+        touched: Touched,
         when: datetime,
         *,
         only_if_state_changes: bool = False,
@@ -534,7 +570,7 @@ class TrackerCore(ABC):
             stalled = request.problems.get(ProblemKind.STALLED)
             if stalled and (request.last_progress_at or "") >= stalled.since:
                 # Something moved after the request was found stalled.
-                self._clear_problem(request, ProblemKind.STALLED)
+                self.clear_problem(request, ProblemKind.STALLED)
             if current in FINISHED_STATES:
                 request.finished_at = request.finished_at or at
             else:
@@ -556,7 +592,35 @@ class TrackerCore(ABC):
             update.extend(self._replay_orphans(new_keys))
         return update
 
-    def _set_problem(
+    def log_deletion(
+        self,
+        request: Request,
+        *,
+        source: str,
+        at: str,
+        user: str | None = None,
+        delete_files: bool | None = None,
+        episodes: tuple[str, ...] = (),
+        results: tuple[ServiceResult, ...] = (),
+    ) -> None:
+        """Add a deletion to the log (bounded) and report the request deleted."""
+        self._deletion_log.append(
+            DeletionLogEntry(
+                at=at,
+                request_id=request.id,
+                title=request.title,
+                media_type=str(request.media_type),
+                source=source,
+                user=user,
+                delete_files=delete_files,
+                episodes=episodes,
+                results=results,
+            )
+        )
+        del self._deletion_log[:-DELETION_LOG_SIZE]
+        self._deleted.append(request.id)
+
+    def set_problem(
         self, request: Request, kind: ProblemKind, reason: str, when: datetime
     ) -> bool:
         """Raise a problem (or change its reason); return True if it changed."""
@@ -568,7 +632,7 @@ class TrackerCore(ABC):
         self._problem_changes.append(ProblemChange(request.id, kind, reason))
         return True
 
-    def _clear_problem(self, request: Request, kind: ProblemKind) -> bool:
+    def clear_problem(self, request: Request, kind: ProblemKind) -> bool:
         """Clear a problem; return True if it was raised."""
         if request.problems.pop(kind, None) is None:
             return False
@@ -625,7 +689,7 @@ class TrackerCore(ABC):
 # ------------------------------------------------------------------- helpers
 
 
-def _fill_media(request: Request, media: MediaRef) -> None:
+def fill_media(request: Request, media: MediaRef) -> None:
     """Fill ids and display fields the request does not have yet."""
     request.tmdb_id = request.tmdb_id or media.tmdb_id
     if media.media_type is MediaType.TV:
@@ -636,7 +700,7 @@ def _fill_media(request: Request, media: MediaRef) -> None:
     request.title = request.title or media.title
 
 
-def _merge_episode_ref(episode: Episode, ref: EpisodeRef, *, listed: bool) -> bool:
+def merge_episode_ref(episode: Episode, ref: EpisodeRef, *, listed: bool) -> bool:
     """Copy what an *arr says about an episode; return True if anything changed."""
     before = (
         episode.title,
@@ -659,7 +723,8 @@ def _merge_episode_ref(episode: Episode, ref: EpisodeRef, *, listed: bool) -> bo
     )
 
 
-def _add_unique_int(items: list[int], value: int | None) -> None:
+def add_unique_int(items: list[int], value: int | None) -> None:
+    """Append `value` unless it is None or already there."""
     if value is not None and value not in items:
         items.append(value)
 
@@ -690,7 +755,7 @@ class AnimeRules:
         return False
 
 
-def _duration(limit: timedelta) -> str:
+def duration_text(limit: timedelta) -> str:
     """Return "30 min", "2 h" or "1 d 2 h" for a stalled-problem reason."""
     minutes = int(limit.total_seconds() // 60)
     if minutes < 60:
@@ -702,18 +767,22 @@ def _duration(limit: timedelta) -> str:
     return f"{days} d" + (f" {hours} h" if hours else "")
 
 
-def _seasons_of(episodes: Iterable[EpisodeRef]) -> set[int]:
+def seasons_of(episodes: Iterable[EpisodeRef]) -> set[int]:
+    """Return the seasons of some episodes."""
     return {episode.season for episode in episodes}
 
 
-def _episodes_label(episodes: Iterable[EpisodeRef]) -> str:
+def episodes_label(episodes: Iterable[EpisodeRef]) -> str:
+    """Return "S01E01, S01E02" for a timeline detail or an event key."""
     return ", ".join(episode.key for episode in episodes)
 
 
-def _media_label(media: MediaRef) -> str:
+def media_label(media: MediaRef) -> str:
+    """Return a key for media without a request id ("movie:603")."""
     return f"{media.media_type}:{media.tmdb_id or media.tvdb_id or media.title}"
 
 
-def _add_unique(items: list[str], value: str | None) -> None:
+def add_unique(items: list[str], value: str | None) -> None:
+    """Append `value` unless it is empty or already there."""
     if value and value not in items:
         items.append(value)

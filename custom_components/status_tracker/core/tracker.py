@@ -1,7 +1,8 @@
-"""The tracker: owns every request and the correlation indexes.
+"""The tracker: the book of every request, and the rules that change it.
 
-`Tracker.apply(observation)` finds (or creates) the request an observation is
-about, records the new evidence once (idempotent by event key), re-derives the
+`Tracker.apply(observation)` hands the observation to the rule object of its
+source (`rules/`), which finds (or creates) the request it is about and records
+the new evidence once (idempotent by event key); the book then re-derives the
 request's state and reports what changed. Observations that match nothing yet
 and cannot start a request (a Jellyfin item, a "series added") are kept for a
 while as orphans and replayed when a matching request appears, so the final
@@ -18,12 +19,14 @@ from datetime import datetime, timedelta
 from .book import (
     DEFAULT_MAX_ORPHANS,
     DEFAULT_ORPHAN_TTL,
+    MATCHED,
     AnimeRules,
     Orphan,
     ProblemChange,
+    RequestBook,
     StageChange,
+    Touched,
     TrackerUpdate,
-    _Touched,
     new_request_id,
 )
 from .deletion_log import ServiceResult
@@ -62,23 +65,20 @@ __all__ = [
     "ProblemChange",
     "StageChange",
     "SyncResult",
+    "Touched",
     "Tracker",
     "TrackerUpdate",
-    "_Touched",
     "new_request_id",
 ]
 
 
-class Tracker(
-    SeerrRules,
-    ArrRules,
-    DownloadRules,
-    JellyfinRules,
-    ShokoRules,
-    DeletionRules,
-    LibraryRules,
-):
-    """All requests of one hub, their indexes and the orphan buffer."""
+class Tracker(RequestBook):
+    """All requests of one hub (the book) and the rule object of each source.
+
+    The rules that answer questions or take commands besides `apply` are
+    public: `downloads` (stalled check, polling pace), `jellyfin` (the
+    availability fallback) and `library` (the library sync).
+    """
 
     def __init__(
         self,
@@ -100,6 +100,13 @@ class Tracker(
             max_orphans=max_orphans,
             orphan_ttl=orphan_ttl,
         )
+        self.seerr = SeerrRules(self)
+        self.arr = ArrRules(self)
+        self.downloads = DownloadRules(self)
+        self.jellyfin = JellyfinRules(self)
+        self.shoko = ShokoRules(self)
+        self.deletions = DeletionRules(self)
+        self.library = LibraryRules(self)
 
     # ------------------------------------------------------------------ apply
 
@@ -119,46 +126,41 @@ class Tracker(
         """
         now = self._now()
         when = at or now
-        touched = _Touched()
-        orphan = False
-        persist = True
+        touched = Touched()
         match observation:
             case SeerrNotification():
-                self._apply_seerr(observation, when, touched)
-            case ArrGrab():
-                self._apply_grab(observation, when, touched)
-            case ArrImport():
-                self._apply_import(observation, when, touched)
-            case ArrMediaAdded():
-                orphan = not self._apply_media_added(observation, when, touched)
-            case ArrImportBlocked():
-                orphan = not self._apply_import_blocked(observation, when, touched)
-            case JellyfinItem(event=JellyfinEvent.ITEM_DELETED):
-                self._apply_jellyfin_deleted(observation, when, touched)
+                applied = self.seerr.apply(observation, when, touched)
+            case (
+                ArrGrab()
+                | ArrImport()
+                | ArrMediaAdded()
+                | ArrImportBlocked()
+                | SeriesEpisodes()
+            ):
+                applied = self.arr.apply(observation, when, touched)
+            case TorrentSnapshot() | DownloadClientUnreachable():
+                applied = self.downloads.apply(observation, when, touched)
+            case (
+                ArrMediaDeleted()
+                | ArrFileDeleted()
+                | JellyfinItem(event=JellyfinEvent.ITEM_DELETED)
+            ):
+                applied = self.deletions.apply(observation, when, touched)
             case JellyfinItem():
-                orphan = not self._apply_jellyfin(observation, when, touched)
-            case SeriesEpisodes():
-                self._apply_series_episodes(observation, touched)
-            case TorrentSnapshot():
-                persist = self._apply_torrents(observation, when, touched)
-            case DownloadClientUnreachable():
-                persist = False
-                self._apply_client_unreachable(observation, touched)
+                applied = self.jellyfin.apply(observation, when, touched)
             case ShokoFile():
-                orphan = not self._apply_shoko_file(observation, when, touched)
-            case ArrMediaDeleted():
-                self._apply_media_deleted(observation, when, touched)
-            case ArrFileDeleted():
-                self._apply_file_deleted(observation, when, touched)
+                applied = self.shoko.apply(observation, when, touched)
             case ShokoMetadata() | Ignored():
                 # Metadata updates say nothing about a request's files.
-                pass
-        update = self._settle(touched, now, persist=persist)
-        if orphan and keep_orphan:
+                applied = MATCHED
+        update = self.settle(touched, now, persist=applied.lasting)
+        if not applied.matched and keep_orphan:
             self._add_orphan(observation, when)
             update.orphaned = True
             update.persist = True
         return update
+
+    # --------------------------------------------------------------- commands
 
     def delete_request(
         self,
@@ -170,27 +172,27 @@ class Tracker(
         source: str = "user",
     ) -> TrackerUpdate:
         """Record a deletion everywhere: by a user, or one propagated from `source`."""
-        self.mark_deleted(
+        self.deletions.mark_deleted(
             request_id,
             source=source,
             user=user,
             delete_files=delete_files,
             results=results,
         )
-        touched = _Touched()
+        touched = Touched()
         touched.add(self._requests[request_id])
-        return self._settle(touched, self._now())
+        return self.settle(touched, self._now())
 
     def clear_problems(self, request_id: str) -> tuple[list[str], TrackerUpdate]:
         """Clear every problem of a request (retry); return their kinds."""
         request = self._requests[request_id]
         cleared = list(request.problems)
         for kind in cleared:
-            self._clear_problem(request, ProblemKind(kind))
-        touched = _Touched()
+            self.clear_problem(request, ProblemKind(kind))
+        touched = Touched()
         if cleared:
             touched.add(request)
-        return cleared, self._settle(touched, self._now())
+        return cleared, self.settle(touched, self._now())
 
     def refresh(self) -> TrackerUpdate:
         """Re-derive listed requests (air dates pass) and expire old orphans.
@@ -199,10 +201,10 @@ class Tracker(
         its last aired episode is searching again once the next one airs.
         """
         when = self._now()
-        touched = _Touched()
+        touched = Touched()
         for request in [*self.active(), *self.recently_finished()]:
             touched.add(request)
-        update = self._settle(touched, when, only_if_state_changes=True)
+        update = self.settle(touched, when, only_if_state_changes=True)
         before = len(self._orphans)
         self._expire_orphans(when)
         if len(self._orphans) != before:

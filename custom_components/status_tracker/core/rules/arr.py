@@ -6,12 +6,15 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from ..book import (
-    TrackerCore,
-    _add_unique,
-    _episodes_label,
-    _merge_episode_ref,
-    _seasons_of,
-    _Touched,
+    MATCHED,
+    NO_MATCH,
+    Applied,
+    RequestBook,
+    Touched,
+    add_unique,
+    episodes_label,
+    merge_episode_ref,
+    seasons_of,
 )
 from ..correlation import media_keys
 from ..lifecycle import in_requested_seasons
@@ -28,8 +31,35 @@ from ..observations import (
 )
 
 
-class ArrRules(TrackerCore):
+class ArrRules:
     """Apply Sonarr and Radarr events."""
+
+    def __init__(self, book: RequestBook) -> None:
+        """Work on `book`."""
+        self._book = book
+
+    def apply(
+        self,
+        obs: ArrGrab | ArrImport | ArrMediaAdded | ArrImportBlocked | SeriesEpisodes,
+        when: datetime,
+        touched: Touched,
+    ) -> Applied:
+        """Record a Sonarr/Radarr event or a series' episode list."""
+        match obs:
+            case ArrGrab():
+                self._apply_grab(obs, when, touched)
+            case ArrImport():
+                self._apply_import(obs, when, touched)
+            case ArrMediaAdded():
+                return (
+                    MATCHED if self._apply_media_added(obs, when, touched) else NO_MATCH
+                )
+            case ArrImportBlocked():
+                matched = self._apply_import_blocked(obs, when, touched)
+                return MATCHED if matched else NO_MATCH
+            case SeriesEpisodes():
+                self._apply_series_episodes(obs, touched)
+        return MATCHED
 
     def _match_arr(
         self,
@@ -41,14 +71,14 @@ class ArrRules(TrackerCore):
         late: Callable[[Request], bool],
     ) -> Request | None:
         """Find the request an *arr event is about (same download first)."""
-        seasons = _seasons_of(episodes)
+        seasons = seasons_of(episodes)
         if download_id and (
-            request := self._find(
+            request := self._book.find(
                 [("hash", download_id)], media.media_type, seasons, late=lambda r: True
             )
         ):
             return request
-        return self._find(
+        return self._book.find(
             media_keys(media, instance_id),
             media.media_type,
             seasons,
@@ -60,11 +90,11 @@ class ArrRules(TrackerCore):
         self, media: MediaRef, episodes: tuple[EpisodeRef, ...], when: datetime
     ) -> Request:
         """Start a request for media nobody requested through Seerr."""
-        request = self._create(media, when)
-        request.seasons = sorted(_seasons_of(episodes))
+        request = self._book.create(media, when)
+        request.seasons = sorted(seasons_of(episodes))
         return request
 
-    def _apply_grab(self, obs: ArrGrab, when: datetime, touched: _Touched) -> None:
+    def _apply_grab(self, obs: ArrGrab, when: datetime, touched: Touched) -> None:
         request = self._match_arr(
             obs.media,
             obs.instance_id,
@@ -76,8 +106,8 @@ class ArrRules(TrackerCore):
         if request is None:
             request = self._create_for_arr(obs.media, obs.episodes, when)
         at = when.isoformat()
-        ident = obs.download_id or _episodes_label(obs.episodes) or "movie"
-        if not self._record(
+        ident = obs.download_id or episodes_label(obs.episodes) or "movie"
+        if not self._book.record(
             request,
             key=f"{obs.service}:{obs.instance_id}:grab:{ident}",
             kind=TimelineKind.GRABBED,
@@ -86,13 +116,13 @@ class ArrRules(TrackerCore):
             detail=obs.release_title,
         ):
             return
-        self._link_arr(request, obs.service, obs.instance_id, obs.media)
-        for unit in self._units_for(request, obs.episodes):
+        self._book.link_arr(request, obs.service, obs.instance_id, obs.media)
+        for unit in self._book.units_for(request, obs.episodes):
             unit.grabbed_at = unit.grabbed_at or at
-            _add_unique(unit.download_ids, obs.download_id)
+            add_unique(unit.download_ids, obs.download_id)
         touched.add(request, created=created)
 
-    def _apply_import(self, obs: ArrImport, when: datetime, touched: _Touched) -> None:
+    def _apply_import(self, obs: ArrImport, when: datetime, touched: Touched) -> None:
         request = self._match_arr(
             obs.media,
             obs.instance_id,
@@ -110,7 +140,7 @@ class ArrRules(TrackerCore):
         recorded = False
         for imported in _import_groups(obs):
             ident, episodes, paths, detail = imported
-            if not self._record(
+            if not self._book.record(
                 request,
                 key=f"{obs.service}:{obs.instance_id}:import:{ident}",
                 kind=TimelineKind.IMPORTED,
@@ -120,23 +150,23 @@ class ArrRules(TrackerCore):
             ):
                 continue
             recorded = True
-            for unit in self._units_for(request, episodes):
+            for unit in self._book.units_for(request, episodes):
                 unit.imported_at = unit.imported_at or at
-                _add_unique(unit.download_ids, obs.download_id)
+                add_unique(unit.download_ids, obs.download_id)
                 for path in paths:
-                    _add_unique(unit.files, path)
+                    add_unique(unit.files, path)
         if not recorded:
             return
-        self._link_arr(request, obs.service, obs.instance_id, obs.media)
-        self._clear_problem(request, ProblemKind.IMPORT_BLOCKED)
+        self._book.link_arr(request, obs.service, obs.instance_id, obs.media)
+        self._book.clear_problem(request, ProblemKind.IMPORT_BLOCKED)
         if obs.import_complete and obs.release_type == "seasonPack":
             # A season pack's import lists every episode of its season(s).
-            seasons = _seasons_of(obs.episodes) | set(request.complete_seasons)
+            seasons = seasons_of(obs.episodes) | set(request.complete_seasons)
             request.complete_seasons = sorted(seasons)
         touched.add(request, created=created)
 
     def _apply_media_added(
-        self, obs: ArrMediaAdded, when: datetime, touched: _Touched
+        self, obs: ArrMediaAdded, when: datetime, touched: Touched
     ) -> bool:
         key = f"{obs.service}:{obs.instance_id}:added:{obs.media.arr_id}"
         request = self._match_arr(
@@ -151,20 +181,20 @@ class ArrRules(TrackerCore):
         if request is None:
             return False
         at = when.isoformat()
-        if self._record(
+        if self._book.record(
             request,
             key=key,
             kind=TimelineKind.ADDED_TO_ARR,
             source=str(obs.service),
             at=at,
         ):
-            self._link_arr(request, obs.service, obs.instance_id, obs.media)
+            self._book.link_arr(request, obs.service, obs.instance_id, obs.media)
             request.searching_at = request.searching_at or at
             touched.add(request)
         return True
 
     def _apply_import_blocked(
-        self, obs: ArrImportBlocked, when: datetime, touched: _Touched
+        self, obs: ArrImportBlocked, when: datetime, touched: Touched
     ) -> bool:
         request = self._match_arr(
             obs.media,
@@ -176,7 +206,7 @@ class ArrRules(TrackerCore):
         if request is None:
             return False
         at = when.isoformat()
-        if self._record(
+        if self._book.record(
             request,
             key=f"{obs.service}:{obs.instance_id}:blocked:{obs.download_id}",
             kind=TimelineKind.IMPORT_BLOCKED,
@@ -184,18 +214,20 @@ class ArrRules(TrackerCore):
             at=at,
             detail=obs.reason,
         ):
-            self._link_arr(request, obs.service, obs.instance_id, obs.media)
-            units = self._units_for(request, obs.episodes)
+            self._book.link_arr(request, obs.service, obs.instance_id, obs.media)
+            units = self._book.units_for(request, obs.episodes)
             for unit in units:
-                _add_unique(unit.download_ids, obs.download_id)
+                add_unique(unit.download_ids, obs.download_id)
             # An import that already happened for this download wins.
             if not any(unit.imported_at for unit in units):
-                self._set_problem(request, ProblemKind.IMPORT_BLOCKED, obs.reason, when)
+                self._book.set_problem(
+                    request, ProblemKind.IMPORT_BLOCKED, obs.reason, when
+                )
             touched.add(request)
         return True
 
-    def _apply_series_episodes(self, obs: SeriesEpisodes, touched: _Touched) -> None:
-        for request in self._lookup([("arr", obs.instance_id, obs.series_id)]):
+    def _apply_series_episodes(self, obs: SeriesEpisodes, touched: Touched) -> None:
+        for request in self._book.lookup([("arr", obs.instance_id, obs.series_id)]):
             if request.media_type is not MediaType.TV or (
                 request.finished and request.episodes_complete
             ):
@@ -205,8 +237,8 @@ class ArrRules(TrackerCore):
             for ref in obs.episodes:
                 if not in_requested_seasons(request, ref.season):
                     continue
-                episode = self._episode(request, ref.season, ref.episode)
-                changed |= _merge_episode_ref(episode, ref, listed=True)
+                episode = self._book.episode(request, ref.season, ref.episode)
+                changed |= merge_episode_ref(episode, ref, listed=True)
             if changed:
                 touched.add(request)
 
@@ -228,7 +260,7 @@ def _import_groups(
     for imported in obs.files:
         episodes = imported.episodes or obs.episodes
         ident = str(imported.file_id) if imported.file_id is not None else imported.path
-        detail = _episodes_label(episodes) or imported.path.rsplit("/", 1)[-1]
+        detail = episodes_label(episodes) or imported.path.rsplit("/", 1)[-1]
         yield (f"file:{ident}", episodes, [imported.path], detail)
 
 

@@ -14,9 +14,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Final
 
-from ..book import TrackerCore, _Touched
+from ..book import MATCHED, Applied, RequestBook, Touched
 from ..correlation import IndexKey, external_id_keys, file_name, media_keys
-from ..deletion_log import DELETION_LOG_SIZE, DeletionLogEntry, ServiceResult
+from ..deletion_log import ServiceResult
 from ..model import Episode, Outcome, Request, TimelineKind, Unit
 from ..observations import (
     ArrFileDeleted,
@@ -30,13 +30,28 @@ from ..observations import (
 _REPLACED_REASONS: Final = frozenset({"upgrade"})
 
 
-class DeletionRules(TrackerCore):
+class DeletionRules:
     """How deletions change requests, and the deletion log."""
 
-    @property
-    def deletion_log(self) -> list[DeletionLogEntry]:
-        """Return the logged deletions, oldest first."""
-        return self._deletion_log
+    def __init__(self, book: RequestBook) -> None:
+        """Work on `book`."""
+        self._book = book
+
+    def apply(
+        self,
+        obs: ArrMediaDeleted | ArrFileDeleted | JellyfinItem,
+        when: datetime,
+        touched: Touched,
+    ) -> Applied:
+        """Record media or a file deleted in Sonarr/Radarr, or an item in Jellyfin."""
+        match obs:
+            case ArrMediaDeleted():
+                self._apply_media_deleted(obs, when, touched)
+            case ArrFileDeleted():
+                self._apply_file_deleted(obs, when, touched)
+            case JellyfinItem():
+                self._apply_jellyfin_deleted(obs, when, touched)
+        return MATCHED
 
     def mark_deleted(
         self,
@@ -52,10 +67,10 @@ class DeletionRules(TrackerCore):
         The caller settles the request (the delete action goes through
         `delete_request` of the Tracker facade).
         """
-        request = self._requests[request_id]
-        at = self._now().isoformat()
+        request = self._book.requests[request_id]
+        at = self._book.now().isoformat()
         request.deleted_at = request.deleted_at or at
-        self._record(
+        self._book.record(
             request,
             key=f"{source}:deleted_everywhere:{at}",
             kind=TimelineKind.DELETED,
@@ -63,7 +78,7 @@ class DeletionRules(TrackerCore):
             at=at,
             detail=user,
         )
-        self._log_deletion(
+        self._book.log_deletion(
             request,
             source=source,
             user=user,
@@ -72,37 +87,10 @@ class DeletionRules(TrackerCore):
             results=tuple(results),
         )
 
-    def _log_deletion(
-        self,
-        request: Request,
-        *,
-        source: str,
-        at: str,
-        user: str | None = None,
-        delete_files: bool | None = None,
-        episodes: tuple[str, ...] = (),
-        results: tuple[ServiceResult, ...] = (),
-    ) -> None:
-        self._deletion_log.append(
-            DeletionLogEntry(
-                at=at,
-                request_id=request.id,
-                title=request.title,
-                media_type=str(request.media_type),
-                source=source,
-                user=user,
-                delete_files=delete_files,
-                episodes=episodes,
-                results=results,
-            )
-        )
-        del self._deletion_log[:-DELETION_LOG_SIZE]
-        self._deleted.append(request.id)
-
     # ------------------------------------------------------------- *arr events
 
     def _apply_media_deleted(
-        self, obs: ArrMediaDeleted, when: datetime, touched: _Touched
+        self, obs: ArrMediaDeleted, when: datetime, touched: Touched
     ) -> None:
         """A series or movie was deleted in Sonarr/Radarr: its requests are gone."""
         keys = media_keys(obs.media, obs.instance_id)
@@ -120,7 +108,7 @@ class DeletionRules(TrackerCore):
             )
 
     def _apply_file_deleted(
-        self, obs: ArrFileDeleted, when: datetime, touched: _Touched
+        self, obs: ArrFileDeleted, when: datetime, touched: Touched
     ) -> None:
         """A movie/episode file was deleted: movie gone, or episodes missing."""
         if obs.reason in _REPLACED_REASONS:
@@ -156,7 +144,7 @@ class DeletionRules(TrackerCore):
     # --------------------------------------------------------- jellyfin events
 
     def _apply_jellyfin_deleted(
-        self, obs: JellyfinItem, when: datetime, touched: _Touched
+        self, obs: JellyfinItem, when: datetime, touched: Touched
     ) -> None:
         """An item was removed from Jellyfin's library."""
         key = f"jellyfin:deleted:{obs.item_id}"
@@ -202,7 +190,7 @@ class DeletionRules(TrackerCore):
         return sorted(
             (
                 request
-                for request in self._lookup(keys)
+                for request in self._book.lookup(keys)
                 if request.media_type is media_type and request.state != Outcome.DELETED
             ),
             key=lambda r: (r.created_at, r.id),
@@ -216,11 +204,11 @@ class DeletionRules(TrackerCore):
         source: str,
         detail: str | None,
         when: datetime,
-        touched: _Touched,
+        touched: Touched,
         delete_files: bool = True,
     ) -> None:
         at = when.isoformat()
-        if not self._record(
+        if not self._book.record(
             request,
             key=key,
             kind=TimelineKind.DELETED,
@@ -230,7 +218,9 @@ class DeletionRules(TrackerCore):
         ):
             return
         request.deleted_at = request.deleted_at or at
-        self._log_deletion(request, source=source, at=at, delete_files=delete_files)
+        self._book.log_deletion(
+            request, source=source, at=at, delete_files=delete_files
+        )
         touched.add(request)
 
     def _episodes_missing(
@@ -241,13 +231,13 @@ class DeletionRules(TrackerCore):
         key: str,
         source: str,
         when: datetime,
-        touched: _Touched,
+        touched: Touched,
     ) -> None:
         if not episodes:
             return
         at = when.isoformat()
         labels = tuple(episode_key(e.season, e.number) for e in episodes)
-        if not self._record(
+        if not self._book.record(
             request,
             key=key,
             kind=TimelineKind.FILE_DELETED,
@@ -262,7 +252,7 @@ class DeletionRules(TrackerCore):
                 # the same id, and its ItemAdded must count again.
                 _reopen(request, f"jellyfin:added:{episode.jellyfin_id}", at)
             _forget_file(episode)
-        self._log_deletion(request, source=source, at=at, episodes=labels)
+        self._book.log_deletion(request, source=source, at=at, episodes=labels)
         touched.add(request)
 
 

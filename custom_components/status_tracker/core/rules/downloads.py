@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from ..book import TrackerCore, TrackerUpdate, _duration, _Touched
+from ..book import (
+    LIVE_ONLY,
+    MATCHED,
+    Applied,
+    RequestBook,
+    Touched,
+    TrackerUpdate,
+    duration_text,
+)
 from ..model import REMOVED_STATE, Download, ProblemKind, Request, TimelineKind
 from ..observations import (
     TORRENT_ERROR_STATES,
@@ -15,8 +23,24 @@ from ..observations import (
 )
 
 
-class DownloadRules(TrackerCore):
+class DownloadRules:
     """Apply download client snapshots and watch for stalled requests."""
+
+    def __init__(self, book: RequestBook) -> None:
+        """Work on `book`."""
+        self._book = book
+
+    def apply(
+        self,
+        obs: TorrentSnapshot | DownloadClientUnreachable,
+        when: datetime,
+        touched: Touched,
+    ) -> Applied:
+        """Record a download client's poll, or that it could not be read."""
+        if isinstance(obs, DownloadClientUnreachable):
+            self._apply_client_unreachable(obs, touched)
+            return LIVE_ONLY
+        return MATCHED if self._apply_torrents(obs, when, touched) else LIVE_ONLY
 
     def downloading_via(self, client: str) -> bool:
         """Return True while an active request has an unfinished download there."""
@@ -24,7 +48,7 @@ class DownloadRules(TrackerCore):
             download.client == client
             and not download.complete
             and download.state != REMOVED_STATE
-            for request in self.active()
+            for request in self._book.active()
             for download in request.downloads.values()
         )
 
@@ -34,30 +58,32 @@ class DownloadRules(TrackerCore):
         A request is stalled when nothing moved forward for longer than the
         threshold of its stage (stages without a threshold never stall).
         """
-        now = self._now()
-        touched = _Touched()
-        for request in self.active():
+        now = self._book.now()
+        touched = Touched()
+        for request in self._book.active():
             limit = thresholds.get(request.state)
             since = request.last_progress_at or request.stage_since
             quiet = now - datetime.fromisoformat(since) if since else timedelta(0)
             stalled = limit is not None and quiet >= limit
             if stalled and limit is not None:
-                reason = f"No progress for {_duration(limit)} while {request.state}"
-                if self._set_problem(request, ProblemKind.STALLED, reason, now):
+                reason = f"No progress for {duration_text(limit)} while {request.state}"
+                if self._book.set_problem(request, ProblemKind.STALLED, reason, now):
                     touched.add(request)
-            elif not stalled and self._clear_problem(request, ProblemKind.STALLED):
+            elif not stalled and self._book.clear_problem(request, ProblemKind.STALLED):
                 touched.add(request)
-        return self._settle(touched, now)
+        return self._book.settle(touched, now)
 
     def _apply_torrents(
-        self, obs: TorrentSnapshot, when: datetime, touched: _Touched
+        self, obs: TorrentSnapshot, when: datetime, touched: Touched
     ) -> bool:
         """Record download states; return True if anything worth saving changed."""
         persist = False
         seen: set[str] = set()
         for torrent in obs.torrents:
             seen.add(torrent.hash)
-            for request in self._lookup([("hash", torrent.hash)], active_only=True):
+            for request in self._book.lookup(
+                [("hash", torrent.hash)], active_only=True
+            ):
                 old = request.downloads.get(torrent.hash)
                 new = _download_of(torrent, obs.instance_id)
                 if new == old:
@@ -70,12 +96,12 @@ class DownloadRules(TrackerCore):
             # A full answer lists everything: what it lacks was removed.
             removed |= {
                 download_id
-                for request in self.active()
+                for request in self._book.active()
                 for download_id, download in request.downloads.items()
                 if download.client == obs.instance_id and download_id not in seen
             }
         for download_id in removed:
-            for request in self._lookup([("hash", download_id)], active_only=True):
+            for request in self._book.lookup([("hash", download_id)], active_only=True):
                 download = request.downloads.get(download_id)
                 if download is not None and download.state != REMOVED_STATE:
                     request.downloads[download_id] = replace(
@@ -86,10 +112,10 @@ class DownloadRules(TrackerCore):
         return persist
 
     def _apply_client_unreachable(
-        self, obs: DownloadClientUnreachable, touched: _Touched
+        self, obs: DownloadClientUnreachable, touched: Touched
     ) -> None:
         """Forget the live figures of a client's running downloads; keep progress."""
-        for request in self.active():
+        for request in self._book.active():
             for download_id, download in request.downloads.items():
                 if (
                     download.client == obs.instance_id
@@ -114,7 +140,7 @@ class DownloadRules(TrackerCore):
         if old is None or new.progress > old.progress:
             request.last_progress_at = at
         if new.complete and not (old and old.complete):
-            self._record(
+            self._book.record(
                 request,
                 key=f"download:{torrent.hash}:complete",
                 kind=TimelineKind.DOWNLOADED,
@@ -129,8 +155,10 @@ class DownloadRules(TrackerCore):
         }
         if failing:
             reason = f"The download client reports {', '.join(sorted(failing))}"
-            if self._set_problem(request, ProblemKind.DOWNLOAD_ERROR, reason, when):
-                self._record(
+            if self._book.set_problem(
+                request, ProblemKind.DOWNLOAD_ERROR, reason, when
+            ):
+                self._book.record(
                     request,
                     key=f"download:{torrent.hash}:{new.state}",
                     kind=TimelineKind.DOWNLOAD_ERROR,
@@ -139,7 +167,7 @@ class DownloadRules(TrackerCore):
                     detail=torrent.name,
                 )
         else:
-            self._clear_problem(request, ProblemKind.DOWNLOAD_ERROR)
+            self._book.clear_problem(request, ProblemKind.DOWNLOAD_ERROR)
         return (
             old is None
             or old.complete != new.complete

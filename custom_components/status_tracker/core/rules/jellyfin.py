@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from ..book import TrackerCore, _Touched
+from ..book import MATCHED, NO_MATCH, Applied, RequestBook, Touched
 from ..correlation import (
     SHOKOFIN_KEYS,
     IndexKey,
@@ -29,8 +29,16 @@ _AWAITING_LIBRARY: Final = frozenset(
 )
 
 
-class JellyfinRules(TrackerCore):
+class JellyfinRules:
     """Apply Jellyfin library items."""
+
+    def __init__(self, book: RequestBook) -> None:
+        """Work on `book`."""
+        self._book = book
+
+    def apply(self, obs: JellyfinItem, when: datetime, touched: Touched) -> Applied:
+        """Record an item added to Jellyfin (kept as an orphan if nothing matches)."""
+        return MATCHED if self._apply_jellyfin(obs, when, touched) else NO_MATCH
 
     def awaiting_availability(self, entered_before: datetime) -> list[Request]:
         """Return active requests waiting for Jellyfin since before a time.
@@ -41,17 +49,17 @@ class JellyfinRules(TrackerCore):
         limit = entered_before.isoformat()
         return [
             request
-            for request in self.active()
+            for request in self._book.active()
             if request.state in _AWAITING_LIBRARY
             and (request.stage_since or request.created_at) <= limit
         ]
 
     def would_match(self, observation: Observation, among: set[str]) -> bool:
         """Return True when an observation's keys point at one of `among`."""
-        return bool(self._index.lookup(observation_keys(observation)) & among)
+        return bool(self._book.indexed_under(observation_keys(observation)) & among)
 
     def _apply_jellyfin(
-        self, obs: JellyfinItem, when: datetime, touched: _Touched
+        self, obs: JellyfinItem, when: datetime, touched: Touched
     ) -> bool:
         """Record a Jellyfin item; return False when it should wait as an orphan."""
         if obs.event is not JellyfinEvent.ITEM_ADDED:
@@ -67,9 +75,9 @@ class JellyfinRules(TrackerCore):
         return True
 
     def _jellyfin_movie(
-        self, obs: JellyfinItem, when: datetime, touched: _Touched
+        self, obs: JellyfinItem, when: datetime, touched: Touched
     ) -> bool:
-        request = self._find(
+        request = self._book.find(
             observation_keys(obs),
             MediaType.MOVIE,
             (),
@@ -80,7 +88,7 @@ class JellyfinRules(TrackerCore):
         if request is None:
             return False
         at = when.isoformat()
-        if self._record(
+        if self._book.record(
             request,
             key=f"jellyfin:added:{obs.item_id}",
             kind=TimelineKind.AVAILABLE,
@@ -94,7 +102,7 @@ class JellyfinRules(TrackerCore):
         return True
 
     def _jellyfin_episode(
-        self, obs: JellyfinItem, when: datetime, touched: _Touched
+        self, obs: JellyfinItem, when: datetime, touched: Touched
     ) -> bool:
         if obs.season is None or obs.episode is None:
             return True
@@ -103,13 +111,13 @@ class JellyfinRules(TrackerCore):
         if exact := _exact_episode_keys(obs):
             # Exact even where Jellyfin numbers the episode, or its season,
             # differently from Sonarr (anime through Shokofin often does).
-            request = self._find(
+            request = self._book.find(
                 exact,
                 MediaType.TV,
                 (),
                 late=lambda r: _jellyfin_item_is_new_to(r, obs, season, number),
             )
-        request = request or self._find(
+        request = request or self._book.find(
             observation_keys(obs),
             MediaType.TV,
             (season,),
@@ -120,10 +128,10 @@ class JellyfinRules(TrackerCore):
             return False
         numbers = range(number, max(number, obs.episode_end or 0) + 1)
         episodes = _episodes_by_exact_ids(request, obs) or [
-            self._episode(request, season, n) for n in numbers
+            self._book.episode(request, season, n) for n in numbers
         ]
         at = when.isoformat()
-        if self._record(
+        if self._book.record(
             request,
             key=f"jellyfin:added:{obs.item_id}",
             kind=TimelineKind.AVAILABLE,
@@ -139,10 +147,10 @@ class JellyfinRules(TrackerCore):
             touched.add(request)
         return True
 
-    def _jellyfin_series(self, obs: JellyfinItem, touched: _Touched) -> None:
+    def _jellyfin_series(self, obs: JellyfinItem, touched: Touched) -> None:
         """Learn the Jellyfin id of a series so its episodes match at once."""
         keys = external_id_keys(MediaType.TV, obs.provider_ids)
-        for request in self._lookup(keys, active_only=True):
+        for request in self._book.lookup(keys, active_only=True):
             if request.media_type is MediaType.TV and not request.jellyfin_series_id:
                 request.jellyfin_series_id = obs.item_id
                 touched.add(request)

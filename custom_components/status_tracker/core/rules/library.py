@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from ..book import TrackerCore, TrackerUpdate, _add_unique_int, _Touched
+from ..book import RequestBook, Touched, TrackerUpdate, add_unique_int
 from ..correlation import SHOKOFIN_KEYS, external_id_keys, int_or_none, media_keys
 from ..model import Outcome, Request, TimelineKind
 from ..observations import MediaRef, MediaType
@@ -26,8 +26,12 @@ class SyncResult(StrEnum):
 type Synced = tuple[SyncResult, TrackerUpdate]
 
 
-class LibraryRules(TrackerCore):
+class LibraryRules:
     """Bring the tracker in step with what the services hold."""
+
+    def __init__(self, book: RequestBook) -> None:
+        """Work on `book`."""
+        self._book = book
 
     def sync_jellyfin_item(
         self,
@@ -40,10 +44,10 @@ class LibraryRules(TrackerCore):
         """Add a Jellyfin movie/series as a library request, or fill its ids."""
         keys = [("jellyfin", item_id), *external_id_keys(media_type, provider_ids)]
         found = self._live(keys, media_type)
-        touched = _Touched()
+        touched = Touched()
         if not found:
             tmdb, tvdb, imdb = _media_ids(provider_ids)
-            request = self._create(
+            request = self._book.create(
                 MediaRef(
                     media_type,
                     title,
@@ -52,11 +56,11 @@ class LibraryRules(TrackerCore):
                     tvdb_id=tvdb,
                     imdb_id=imdb,
                 ),
-                self._now(),
+                self._book.now(),
             )
             request.from_library = True
-            at = self._now().isoformat()
-            self._record(
+            at = self._book.now().isoformat()
+            self._book.record(
                 request,
                 key=f"library:{item_id}",
                 kind=TimelineKind.IN_LIBRARY,
@@ -67,7 +71,7 @@ class LibraryRules(TrackerCore):
             if media_type is MediaType.MOVIE:
                 request.movie.available_at = at
             touched.add(request, created=True)
-            return SyncResult.ADDED, self._settle(touched, self._now())
+            return SyncResult.ADDED, self._book.settle(touched, self._book.now())
         for request in found:
             if _fill_ids(request, media_type, provider_ids) | _fill_jellyfin(
                 request, item_id, provider_ids
@@ -77,7 +81,7 @@ class LibraryRules(TrackerCore):
 
     def sync_arr_item(self, service: str, instance_id: str, media: MediaRef) -> Synced:
         """Link requests of a Sonarr series / Radarr movie that lack the link."""
-        touched = _Touched()
+        touched = Touched()
         for request in self._live(media_keys(media), media.media_type):
             if request.arr_instance is None and media.arr_id is not None:
                 request.arr_service = service
@@ -92,32 +96,32 @@ class LibraryRules(TrackerCore):
         self, media: MediaRef, request_id: int, requested_by: str | None
     ) -> Synced:
         """Give a Seerr request's id to the request of its media that lacks one."""
-        touched = _Touched()
-        if self._lookup([("seerr", request_id)]):
+        touched = Touched()
+        if self._book.lookup([("seerr", request_id)]):
             return self._synced(touched)
         candidates = [
             r
             for r in self._live(media_keys(media), media.media_type)
             if r.seerr_request_id is None
         ]
-        request = self._pick(candidates, ())
+        request = self._book.pick(candidates, ())
         if request is not None:
             request.seerr_request_id = request_id
             request.requested_by = request.requested_by or requested_by
             touched.add(request)
         return self._synced(touched)
 
-    def _synced(self, touched: _Touched) -> Synced:
+    def _synced(self, touched: Touched) -> Synced:
         """Settle what a sync step filled in; report whether anything did."""
         result = SyncResult.UPDATED if touched.ids else SyncResult.UNCHANGED
-        return result, self._settle(touched, self._now())
+        return result, self._book.settle(touched, self._book.now())
 
     def _live(
         self, keys: list[tuple[object, ...]], media_type: MediaType
     ) -> list[Request]:
         return [
             request
-            for request in self._lookup(keys)
+            for request in self._book.lookup(keys)
             if request.media_type is media_type and request.state != Outcome.DELETED
         ]
 
@@ -170,7 +174,7 @@ def _fill_jellyfin(
         changed = True
     series = int_or_none(provider_ids.get(_SHOKO_SERIES))
     if series is not None and series not in request.shoko_series_ids:
-        _add_unique_int(request.shoko_series_ids, series)
+        add_unique_int(request.shoko_series_ids, series)
         changed = True
     return changed
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from ..book import TrackerCore, _fill_media, _media_label, _Touched
+from ..book import MATCHED, Applied, RequestBook, Touched, fill_media, media_label
 from ..correlation import media_keys
 from ..model import Request, TimelineKind
 from ..observations import SeerrEvent, SeerrNotification
@@ -20,20 +20,31 @@ _SEERR_TIMELINE: Final = {
 }
 
 
-class SeerrRules(TrackerCore):
+class SeerrRules:
     """Apply Seerr notifications."""
 
+    def __init__(self, book: RequestBook) -> None:
+        """Work on `book`."""
+        self._book = book
+
+    def apply(
+        self, obs: SeerrNotification, when: datetime, touched: Touched
+    ) -> Applied:
+        """Record a Seerr notification (it starts a request if none matches)."""
+        self._apply_seerr(obs, when, touched)
+        return MATCHED
+
     def _apply_seerr(
-        self, obs: SeerrNotification, when: datetime, touched: _Touched
+        self, obs: SeerrNotification, when: datetime, touched: Touched
     ) -> None:
         request: Request | None = None
         if obs.request_id is not None:
-            request = self._first(self._lookup([("seerr", obs.request_id)]))
+            request = self._book.first(self._book.lookup([("seerr", obs.request_id)]))
         if request is None:
             # An *arr event may have arrived first and started the request.
             # A notification without a request (request: null) cannot be
             # about another Seerr request, so it joins any request of the media.
-            request = self._find(
+            request = self._book.find(
                 media_keys(obs.media),
                 obs.media.media_type,
                 obs.seasons,
@@ -42,10 +53,10 @@ class SeerrRules(TrackerCore):
             )
         created = request is None
         if request is None:
-            request = self._create(obs.media, when)
-        key = f"seerr:{obs.request_id or _media_label(obs.media)}:{obs.event}"
+            request = self._book.create(obs.media, when)
+        key = f"seerr:{obs.request_id or media_label(obs.media)}:{obs.event}"
         at = when.isoformat()
-        if not self._record(
+        if not self._book.record(
             request,
             key=key,
             kind=_SEERR_TIMELINE[obs.event],
@@ -61,7 +72,7 @@ class SeerrRules(TrackerCore):
         # Seerr's TMDB title and poster win over the *arr's, whatever the order.
         request.title = obs.media.title or request.title
         request.poster_url = obs.media.poster_url or request.poster_url
-        _fill_media(request, obs.media)
+        fill_media(request, obs.media)
         match obs.event:
             case SeerrEvent.PENDING:
                 request.requested_at = request.requested_at or at

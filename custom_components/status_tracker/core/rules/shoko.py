@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from ..book import TrackerCore, _add_unique_int, _Touched
+from ..book import MATCHED, NO_MATCH, Applied, RequestBook, Touched, add_unique_int
 from ..correlation import file_name, normalize_path, shoko_file_keys
 from ..model import Outcome, ProblemKind, Request, TimelineKind, Unit
 from ..observations import ShokoFile, ShokoFileEvent
@@ -21,11 +21,19 @@ _SHOKO_LIFECYCLE_EVENTS: Final = frozenset(
 )
 
 
-class ShokoRules(TrackerCore):
+class ShokoRules:
     """Apply Shoko file events."""
 
+    def __init__(self, book: RequestBook) -> None:
+        """Work on `book`."""
+        self._book = book
+
+    def apply(self, obs: ShokoFile, when: datetime, touched: Touched) -> Applied:
+        """Record a Shoko file event (kept as an orphan if nothing matches)."""
+        return MATCHED if self._apply_shoko_file(obs, when, touched) else NO_MATCH
+
     def _apply_shoko_file(
-        self, obs: ShokoFile, when: datetime, touched: _Touched
+        self, obs: ShokoFile, when: datetime, touched: Touched
     ) -> bool:
         """Record a Shoko file event; return False when it should wait as an orphan.
 
@@ -36,9 +44,13 @@ class ShokoRules(TrackerCore):
             # Deletions and moves are handled by the deletion feature.
             return True
         found = [
-            r for r in self._lookup(shoko_file_keys(obs)) if r.state != Outcome.DELETED
+            r
+            for r in self._book.lookup(shoko_file_keys(obs))
+            if r.state != Outcome.DELETED
         ]
-        request = self._pick([r for r in found if not r.finished], ()) or self._pick(
+        request = self._book.pick(
+            [r for r in found if not r.finished], ()
+        ) or self._book.pick(
             [r for r in found if r.finished and _shoko_is_new_to(r, obs)], ()
         )
         if request is None:
@@ -46,10 +58,10 @@ class ShokoRules(TrackerCore):
         units = _units_with_file(request, obs)
         at = when.isoformat()
         for unit in units:
-            _add_unique_int(unit.shoko_file_ids, obs.file_id)
+            add_unique_int(unit.shoko_file_ids, obs.file_id)
         ident = obs.file_id or obs.relative_path
         if obs.event is ShokoFileEvent.MATCHED and obs.cross_references:
-            if self._record(
+            if self._book.record(
                 request,
                 key=f"shoko:{obs.instance_id}:matched:{ident}",
                 kind=TimelineKind.MATCHED,
@@ -60,12 +72,12 @@ class ShokoRules(TrackerCore):
                 for unit in units:
                     unit.matched_at = unit.matched_at or at
                     for reference in obs.cross_references:
-                        _add_unique_int(unit.shoko_episode_ids, reference.episode_id)
+                        add_unique_int(unit.shoko_episode_ids, reference.episode_id)
                 for reference in obs.cross_references:
-                    _add_unique_int(request.shoko_series_ids, reference.series_id)
+                    add_unique_int(request.shoko_series_ids, reference.series_id)
         elif obs.event is ShokoFileEvent.NOT_MATCHED:
             attempts = obs.auto_match_attempts or 0
-            if self._record(
+            if self._book.record(
                 request,
                 key=f"shoko:{obs.instance_id}:not_matched:{ident}:{attempts}",
                 kind=TimelineKind.NOT_MATCHED,
@@ -86,13 +98,13 @@ class ShokoRules(TrackerCore):
         units: list[Unit] = [request.movie, *request.episodes.values()]
         waiting = [u for u in units if u.shoko_not_matched_at and not u.matched_at]
         if not waiting:
-            self._clear_problem(request, ProblemKind.NEEDS_LINK)
+            self._book.clear_problem(request, ProblemKind.NEEDS_LINK)
             return
         names = sorted({file_name(path) for unit in waiting for path in unit.files})
         reason = f"Shoko could not match {', '.join(names) or 'a file'}"
         if obs.event is ShokoFileEvent.NOT_MATCHED and obs.udp_banned:
             reason += " (AniDB has banned Shoko for now)"
-        self._set_problem(
+        self._book.set_problem(
             request,
             ProblemKind.NEEDS_LINK,
             f"{reason}; link it manually in Shoko",
