@@ -327,7 +327,7 @@ async def test_sync_adds_library_media_quietly(
         },
     )
 
-    with patch("custom_components.status_tracker.actions.LIBRARY_PAGE_SIZE", 2):
+    with patch("custom_components.status_tracker.library_sync.LIBRARY_PAGE_SIZE", 2):
         response = await sync(hass)
 
     assert response == {
@@ -460,7 +460,7 @@ async def test_arr_and_seerr_fill_what_requests_lack(
         },
     )
 
-    with patch("custom_components.status_tracker.actions.SEERR_PAGE_SIZE", 1):
+    with patch("custom_components.status_tracker.library_sync.SEERR_PAGE_SIZE", 1):
         response = await sync(hass)
 
     assert response == {
@@ -511,7 +511,7 @@ async def test_arr_and_seerr_fill_what_requests_lack(
     assert sorted(show.episodes) == ["S01E01", "S01E02", "S01E03"]
 
     # Nothing is left for a second run.
-    with patch("custom_components.status_tracker.actions.SEERR_PAGE_SIZE", 1):
+    with patch("custom_components.status_tracker.library_sync.SEERR_PAGE_SIZE", 1):
         again = await sync(hass)
     assert (again["added"], again["updated"], again["unchanged"]) == (0, 0, 6)
 
@@ -534,7 +534,7 @@ async def test_failing_service_is_reported_others_still_sync(
         seerr={0: seerr_page([SEERR_MOVIE_REQUEST], 1, 1)},
     )
 
-    with patch("custom_components.status_tracker.actions.LIBRARY_PAGE_SIZE", 2):
+    with patch("custom_components.status_tracker.library_sync.LIBRARY_PAGE_SIZE", 2):
         response = await sync(hass)
 
     assert response["errors"] == 2

@@ -26,7 +26,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.status_tracker.const import DOMAIN
-from custom_components.status_tracker.hub import signal_shoko_state
+from custom_components.status_tracker.runtime import signal_shoko_state
 
 from .conftest import URLS, PostWebhook, mock_health, mock_recent_items, subentry_data
 from .flows import anime_episode_list, anime_movie_flow, anime_tv_flow, shoko_file_event
@@ -207,7 +207,7 @@ async def test_hub_outage_and_repair(
 ) -> None:
     """A lost hub turns the sensor off, raises a repair after 15 min, then heals."""
     entry, _ = anime_hub
-    connection = entry.runtime_data.shoko_hubs[SHOKO_ID]
+    connection = entry.runtime_data.shoko_streams[SHOKO_ID]
     state_changed = asyncio.Event()
 
     @callback

@@ -57,7 +57,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
 from yarl import URL
 
 from custom_components.status_tracker.const import DOMAIN
-from custom_components.status_tracker.hub import StatusTrackerHub
+from custom_components.status_tracker.runtime import HubRuntime
 from custom_components.status_tracker.store import PROGRESS_SAVE_INTERVAL
 
 from .conftest import (
@@ -332,7 +332,7 @@ def _our_lines(caplog: pytest.LogCaptureFixture, start: int) -> list[str]:
     ]
 
 
-def _request(hub: StatusTrackerHub, title: str) -> dict[str, Any]:
+def _request(hub: HubRuntime, title: str) -> dict[str, Any]:
     """Return a request as the tracker holds it (a deep copy)."""
     request = next(r for r in hub.tracker.requests.values() if r.title == title)
     return copy.deepcopy(request.to_dict())
@@ -358,7 +358,7 @@ class Outage:
     failure: Failure
 
     def __post_init__(self) -> None:
-        self.hub: StatusTrackerHub = self.entry.runtime_data
+        self.hub: HubRuntime = self.entry.runtime_data
         self.subentry_id = SUBENTRY_IDS[self.service]
         self.coordinator = self.hub.coordinators[self.subentry_id]
         self.title = TITLES[self.service]
@@ -695,8 +695,8 @@ async def test_shoko_restarts_while_episodes_are_imported(
     logs: pytest.LogCaptureFixture,
 ) -> None:
     """Shoko stops (REST and event hub); back, it matches what was imported."""
-    hub: StatusTrackerHub = anime_entry.runtime_data
-    connection = hub.shoko_hubs[SHOKO_ID]
+    hub: HubRuntime = anime_entry.runtime_data
+    connection = hub.shoko_streams[SHOKO_ID]
     reachable = _entity_id(hass, "shoko")
     event_hub = _entity_id(hass, "shoko", "event_hub")
     issues = ir.async_get(hass)
@@ -783,7 +783,7 @@ async def test_shoko_restarts_while_episodes_are_imported(
     ]
     assert anime_entry.state is ConfigEntryState.LOADED
     assert anime_entry.runtime_data is hub
-    assert hub.shoko_hubs[SHOKO_ID] is connection
+    assert hub.shoko_streams[SHOKO_ID] is connection
 
     # Back up, Shoko finds the imported files and matches them.
     await shoko_server.send_records(*(body for _, body in flow[4:10]))

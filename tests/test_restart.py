@@ -55,7 +55,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
 from custom_components.status_tracker.const import DOMAIN
-from custom_components.status_tracker.hub import signal_shoko_state
+from custom_components.status_tracker.runtime import signal_shoko_state
 from custom_components.status_tracker.store import SAVE_DELAY
 
 from .conftest import (
@@ -145,7 +145,7 @@ class Stack:
         """Wait until the hub's Shoko event hub is connected (anime flows)."""
         if self.shoko is None:
             return
-        connection = self.entry.runtime_data.shoko_hubs[SHOKO_ID]
+        connection = self.entry.runtime_data.shoko_streams[SHOKO_ID]
         changed = asyncio.Event()
 
         @callback

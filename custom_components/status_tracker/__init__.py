@@ -9,12 +9,18 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .catch_up import CatchUp
 from .const import CONF_WEBHOOK_ID, DOMAIN
+from .deletion_propagation import async_subscribe_deletion_propagation
 from .entity import hub_device_info
+from .episode_lists import EpisodeLists
 from .frontend import async_setup_frontend
-from .hub import StatusTrackerConfigEntry, StatusTrackerHub
 from .log_redaction import WEBHOOK_IDS
+from .maintenance import Maintenance
+from .presence_checks import PresenceChecks
+from .runtime import HubRuntime, StatusTrackerConfigEntry
 from .services import async_setup_services
+from .shoko_ingest import async_start_shoko
 from .store import RequestStore
 from .webhook import async_register_webhooks
 from .webhook_registration import (
@@ -40,28 +46,36 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(
     hass: HomeAssistant, entry: StatusTrackerConfigEntry
 ) -> bool:
-    """Load a hub: stored requests, entities, then the webhooks that feed them."""
+    """Load a hub: stored requests, entities, then what feeds and watches them."""
     # Home Assistant's webhook and HTTP lines would show the ids (also while a
     # reload has them unregistered): they are masked for as long as the hub exists.
     WEBHOOK_IDS.keep(
         entry.entry_id,
         (s.data.get(CONF_WEBHOOK_ID, "") for s in entry.subentries.values()),
     )
-    hub = StatusTrackerHub(hass, entry)
-    await hub.async_setup()
-    entry.runtime_data = hub
+    runtime = HubRuntime(hass, entry)
+    await runtime.async_load()
+    entry.runtime_data = runtime
     # The hub's device first: the service devices name it as their parent.
-    hub.device_id = (
+    runtime.device_id = (
         dr.async_get(hass)
         .async_get_or_create(config_entry_id=entry.entry_id, **hub_device_info(entry))
         .id
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # The reactions to tracker updates, before anything can publish one.
+    episode_lists = EpisodeLists(runtime)
+    episode_lists.subscribe()
+    PresenceChecks(runtime).subscribe()
+    async_subscribe_deletion_propagation(runtime)
     # Webhooks only after the entities exist, so no change goes unseen.
-    unregister_webhooks = async_register_webhooks(hass, entry, hub)
-    hub.unregister_webhooks = unregister_webhooks
-    entry.async_on_unload(unregister_webhooks)
-    await hub.async_start()
+    runtime.unregister_webhooks = async_register_webhooks(hass, entry, runtime)
+    entry.async_on_unload(runtime.unregister_webhooks)
+    runtime.async_start()
+    await async_start_shoko(runtime)
+    catch_up = CatchUp(runtime)
+    runtime.on_shutdown(catch_up.cancel)
+    Maintenance(runtime, episode_lists, catch_up).async_start()
     # Webhooks the user let the integration set up in the services themselves.
     async_keep_registered(hass, entry)
     # Adding, changing or removing a service (subentry) or an option reloads.

@@ -11,9 +11,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import ServiceType
 from .coordinator import ServiceCoordinator
 from .entity import ServiceInstanceEntity
-from .hub import StatusTrackerConfigEntry, signal_shoko_state
+from .runtime import HubRuntime, StatusTrackerConfigEntry, signal_shoko_state
 
 # Coordinators do the polling; entities only read their result.
 PARALLEL_UPDATES = 0
@@ -25,11 +26,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up one connectivity sensor per service instance (two for Shoko)."""
-    hub = entry.runtime_data
-    for subentry_id, coordinator in hub.coordinators.items():
-        entities: list[BinarySensorEntity] = [ReachableSensor(coordinator)]
-        if subentry_id in hub.shoko_hubs:
-            entities.append(ShokoHubSensor(coordinator))
+    runtime = entry.runtime_data
+    for subentry_id, coordinator in runtime.coordinators.items():
+        entities: list[BinarySensorEntity] = [ReachableSensor(runtime, coordinator)]
+        if runtime.instances[subentry_id].service is ServiceType.SHOKO:
+            entities.append(ShokoEventsSensor(runtime, coordinator))
         async_add_entities(entities, config_subentry_id=subentry_id)
 
 
@@ -40,9 +41,9 @@ class ReachableSensor(ServiceInstanceEntity, BinarySensorEntity):
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     _attr_translation_key = "reachable"
 
-    def __init__(self, coordinator: ServiceCoordinator) -> None:
+    def __init__(self, runtime: HubRuntime, coordinator: ServiceCoordinator) -> None:
         """Create the sensor of an instance."""
-        super().__init__(coordinator, "reachable")
+        super().__init__(runtime, coordinator, "reachable")
 
     @property
     def available(self) -> bool:
@@ -55,16 +56,16 @@ class ReachableSensor(ServiceInstanceEntity, BinarySensorEntity):
         return self.coordinator.last_update_success
 
 
-class ShokoHubSensor(ServiceInstanceEntity, BinarySensorEntity):
+class ShokoEventsSensor(ServiceInstanceEntity, BinarySensorEntity):
     """On while Shoko's SignalR event hub is connected (file events flow)."""
 
     _attr_device_class = BinarySensorDeviceClass.CONNECTIVITY
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     _attr_translation_key = "event_hub"
 
-    def __init__(self, coordinator: ServiceCoordinator) -> None:
+    def __init__(self, runtime: HubRuntime, coordinator: ServiceCoordinator) -> None:
         """Create the sensor of a Shoko instance."""
-        super().__init__(coordinator, "event_hub")
+        super().__init__(runtime, coordinator, "event_hub")
 
     async def async_added_to_hass(self) -> None:
         """Follow the connection."""
@@ -85,4 +86,5 @@ class ShokoHubSensor(ServiceInstanceEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool:
         """Return True while the event hub is connected."""
-        return self.coordinator.hub.shoko_hubs[self.instance.subentry_id].connected
+        stream = self.runtime.shoko_streams.get(self.instance.subentry_id)
+        return stream is not None and stream.connected

@@ -22,12 +22,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from homeassistant.core import callback
 
 from .api import ServiceError, ShokoClient, SonarrClient
 from .api.arr import ArrClient, ArrQueueItem
+from .clients import ServiceInstance
 from .const import LOGGER
 from .coordinator import QBittorrentCoordinator
 from .core.lifecycle import in_requested_seasons
@@ -42,9 +43,7 @@ from .core.observations import (
     ShokoFileEvent,
     normalize_download_id,
 )
-
-if TYPE_CHECKING:
-    from .hub import ServiceInstance, StatusTrackerHub
+from .runtime import HubRuntime
 
 # Stages of a request that has not been grabbed yet.
 WAITING_FOR_GRAB: Final = frozenset({Stage.REQUESTED, Stage.APPROVED, Stage.SEARCHING})
@@ -67,9 +66,9 @@ class _UnmatchedFile:
 class CatchUp:
     """Runs the catch-up of one hub, never two at a time."""
 
-    def __init__(self, hub: StatusTrackerHub) -> None:
-        """Prepare the catch-up of `hub` (no I/O)."""
-        self._hub = hub
+    def __init__(self, runtime: HubRuntime) -> None:
+        """Prepare the catch-up of `runtime`'s hub (no I/O)."""
+        self._runtime = runtime
         self._task: asyncio.Task[None] | None = None
         # Run number in which each unmatched file was last looked up, so the
         # bounded lookups take turns instead of asking for the same files.
@@ -81,9 +80,9 @@ class CatchUp:
         """Start a run unless one is still going."""
         if self._task is not None and not self._task.done():
             return
-        hub = self._hub
-        self._task = hub.entry.async_create_task(
-            hub.hass, self._async_run(), "Status Tracker catch-up"
+        runtime = self._runtime
+        self._task = runtime.entry.async_create_task(
+            runtime.hass, self._async_run(), "Status Tracker catch-up"
         )
 
     @callback
@@ -102,7 +101,7 @@ class CatchUp:
         """Read the queue of each *arr that has requests waiting for a grab."""
         # Instance -> movie/series id -> the requests waiting for its grab.
         waiting: dict[str, dict[int, list[Request]]] = {}
-        for request in self._hub.tracker.active():
+        for request in self._runtime.tracker.active():
             if (
                 request.arr_instance is not None
                 and request.arr_id is not None
@@ -112,7 +111,7 @@ class CatchUp:
                 by_media.setdefault(request.arr_id, []).append(request)
         tied = False
         for instance_id, by_media in waiting.items():
-            instance = self._hub.instances.get(instance_id)
+            instance = self._runtime.instances.get(instance_id)
             if instance is None or not isinstance(instance.client, ArrClient):
                 continue
             try:
@@ -122,11 +121,11 @@ class CatchUp:
                 continue
             for grab in queue_grabs(instance, by_media, queue):
                 # Usually known: a TV request waits for its other episodes.
-                known = self._hub.tracker.knows(("hash", grab.download_id))
-                self._hub.apply(grab, keep_orphan=False)
+                known = self._runtime.tracker.knows(("hash", grab.download_id))
+                self._runtime.apply(grab, keep_orphan=False)
                 tied = tied or not known
         if tied:
-            for coordinator in self._hub.coordinators.values():
+            for coordinator in self._runtime.coordinators.values():
                 if isinstance(coordinator, QBittorrentCoordinator):
                     await coordinator.async_resync()
 
@@ -136,13 +135,13 @@ class CatchUp:
         """Ask Shoko about imported anime files it has not reported matched."""
         clients = {
             instance.subentry_id: instance.client
-            for instance in self._hub.instances.values()
+            for instance in self._runtime.instances.values()
             if isinstance(instance.client, ShokoClient)
         }
         if not clients:
             return
         self._runs += 1
-        files = list(_unmatched_files(self._hub.tracker.active()))
+        files = list(_unmatched_files(self._runtime.tracker.active()))
         paths = {file.path for file in files}
         self._asked = {p: run for p, run in self._asked.items() if p in paths}
         # Files never asked first, then those asked longest ago.
@@ -172,7 +171,7 @@ class CatchUp:
                 del clients[instance_id]
                 continue
             if info is not None and info.cross_references:
-                self._hub.apply(
+                self._runtime.apply(
                     ShokoFile(
                         instance_id=instance_id,
                         event=ShokoFileEvent.MATCHED,

@@ -1,12 +1,14 @@
-"""Build and health-check the API client of a configured service."""
+"""The configured service instances: their API clients, built and health-checked."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, Final
 
 import aiohttp
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import (
     async_create_clientsession,
@@ -29,6 +31,7 @@ from .const import (
     CONF_URL,
     CONF_USERNAME,
     CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
     ServiceType,
 )
 
@@ -40,6 +43,33 @@ API_KEY_CLIENTS: Final[dict[ServiceType, type[ServiceClient]]] = {
     ServiceType.SHOKO: ShokoClient,
 }
 SUPPORTED_SERVICES: Final = frozenset({*API_KEY_CLIENTS, ServiceType.QBITTORRENT})
+
+
+@dataclass(slots=True)
+class ServiceInstance:
+    """One configured upstream service (a config subentry) and its client."""
+
+    subentry_id: str
+    service: ServiceType
+    title: str
+    url: str
+    client: ServiceClient
+    webhook_id: str | None
+    data: dict[str, Any]
+
+
+def service_instance(hass: HomeAssistant, subentry: ConfigSubentry) -> ServiceInstance:
+    """Return the instance a subentry configures, with its client."""
+    service = ServiceType(subentry.subentry_type)
+    return ServiceInstance(
+        subentry_id=subentry.subentry_id,
+        service=service,
+        title=subentry.title,
+        url=subentry.data[CONF_URL],
+        client=create_client(hass, service, subentry.data),
+        webhook_id=subentry.data.get(CONF_WEBHOOK_ID),
+        data=dict(subentry.data),
+    )
 
 
 def _jarless_session(

@@ -8,21 +8,24 @@ recovery once each, not every failed cycle.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import InvalidAuth, QBittorrentClient, ServiceError
-from .clients import async_check_health
+from .clients import ServiceInstance, async_check_health
 from .const import LOGGER
-from .core.observations import DownloadClientUnreachable
+from .core.observations import DownloadClientUnreachable, Observation
+from .options import HubOptions
 from .parsers import InvalidPayload
 from .parsers.qbittorrent import MaindataMerger
 
-if TYPE_CHECKING:
-    from .hub import ServiceInstance, StatusTrackerHub
+# Called with the instance whose credentials were refused.
+type CredentialsRefused = Callable[[ServiceInstance, InvalidAuth], None]
 
 HEALTH_INTERVAL: Final = timedelta(minutes=1)
 
@@ -32,20 +35,23 @@ class ServiceCoordinator(DataUpdateCoordinator[None]):
 
     def __init__(
         self,
-        hub: StatusTrackerHub,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
         instance: ServiceInstance,
+        *,
+        on_credentials_refused: CredentialsRefused,
         update_interval: timedelta = HEALTH_INTERVAL,
     ) -> None:
         """Create the coordinator of an instance."""
         super().__init__(
-            hub.hass,
+            hass,
             LOGGER,
-            config_entry=hub.entry,
+            config_entry=entry,
             name=instance.title,
             update_interval=update_interval,
         )
-        self.hub = hub
         self.instance = instance
+        self._on_credentials_refused = on_credentials_refused
 
     async def _async_update_data(self) -> None:
         """Check the service."""
@@ -61,7 +67,7 @@ class ServiceCoordinator(DataUpdateCoordinator[None]):
             return await call
         except InvalidAuth as err:
             self.update_interval = None
-            self.hub.async_credentials_refused(self.instance, err)
+            self._on_credentials_refused(self.instance, err)
             raise UpdateFailed(
                 f"{self.instance.title} refused the credentials"
             ) from err
@@ -70,17 +76,36 @@ class ServiceCoordinator(DataUpdateCoordinator[None]):
 
 
 class QBittorrentCoordinator(ServiceCoordinator):
-    """Polls sync/maindata incrementally and hands the changes to the hub."""
+    """Polls sync/maindata incrementally and hands the changes to `apply`."""
 
     def __init__(
         self,
-        hub: StatusTrackerHub,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
         instance: ServiceInstance,
         client: QBittorrentClient,
+        *,
+        on_credentials_refused: CredentialsRefused,
+        apply: Callable[[Observation], None],
+        downloading: Callable[[str], bool],
+        options: HubOptions,
     ) -> None:
-        """Create the poller of a qBittorrent instance."""
-        super().__init__(hub, instance, hub.options.slow_poll)
+        """Create the poller of a qBittorrent instance.
+
+        `apply` takes what a poll found; `downloading(instance id)` says whether
+        a tracked torrent of this client downloads (then it is polled fast).
+        """
+        super().__init__(
+            hass,
+            entry,
+            instance,
+            on_credentials_refused=on_credentials_refused,
+            update_interval=options.slow_poll,
+        )
         self.client = client
+        self._apply = apply
+        self._downloading = downloading
+        self._options = options
         self._merger = MaindataMerger()
 
     async def async_resync(self) -> None:
@@ -111,11 +136,9 @@ class QBittorrentCoordinator(ServiceCoordinator):
             # Start again from a full answer then: the deltas after it would not
             # repeat the figures that did not change meanwhile.
             self._merger.reset()
-            self.hub.apply(DownloadClientUnreachable(self.instance.subentry_id))
+            self._apply(DownloadClientUnreachable(self.instance.subentry_id))
             raise
-        self.hub.apply(snapshot)
-        options = self.hub.options
-        downloading = self.hub.tracker.downloads.downloading_via(
-            self.instance.subentry_id
-        )
+        self._apply(snapshot)
+        options = self._options
+        downloading = self._downloading(self.instance.subentry_id)
         self.update_interval = options.fast_poll if downloading else options.slow_poll

@@ -11,7 +11,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_API_KEY, CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID
-from .hub import StatusTrackerConfigEntry, StatusTrackerHub
+from .runtime import HubRuntime, StatusTrackerConfigEntry
 
 TO_REDACT: Final = {CONF_API_KEY, CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID}
 # Timeline facts of the active requests shown, newest first.
@@ -71,7 +71,7 @@ async def async_get_config_entry_diagnostics(
     }
 
 
-def _coordinator(hub: StatusTrackerHub, subentry_id: str) -> dict[str, Any] | None:
+def _coordinator(hub: HubRuntime, subentry_id: str) -> dict[str, Any] | None:
     coordinator = hub.coordinators.get(subentry_id)
     if coordinator is None:
         return None
@@ -85,8 +85,8 @@ def _coordinator(hub: StatusTrackerHub, subentry_id: str) -> dict[str, Any] | No
     }
 
 
-def _event_hub(hub: StatusTrackerHub, subentry_id: str) -> dict[str, Any] | None:
-    connection = hub.shoko_hubs.get(subentry_id)
+def _event_hub(hub: HubRuntime, subentry_id: str) -> dict[str, Any] | None:
+    connection = hub.shoko_streams.get(subentry_id)
     if connection is None:
         return None
     return {

@@ -9,7 +9,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import ServiceCoordinator
-from .hub import StatusTrackerHub
+from .runtime import HubRuntime
 
 # Device model per service type, as users know the applications.
 SERVICE_MODELS = {
@@ -39,7 +39,7 @@ class StatusTrackerEntity(Entity):
     _attr_has_entity_name = True
     _attr_should_poll = False
 
-    def __init__(self, hub: StatusTrackerHub, key: str) -> None:
+    def __init__(self, hub: HubRuntime, key: str) -> None:
         """Attach the entity to the hub's device; `key` makes the unique id."""
         self.hub = hub
         entry = hub.entry
@@ -52,10 +52,13 @@ class ServiceInstanceEntity(CoordinatorEntity[ServiceCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: ServiceCoordinator, key: str) -> None:
+    def __init__(
+        self, runtime: HubRuntime, coordinator: ServiceCoordinator, key: str
+    ) -> None:
         """Attach the entity to the instance's device, under the hub's device."""
         super().__init__(coordinator)
         instance = coordinator.instance
+        self.runtime = runtime
         self.instance = instance
         self._attr_unique_id = f"{instance.subentry_id}_{key}"
         self._attr_device_info = DeviceInfo(
@@ -64,6 +67,6 @@ class ServiceInstanceEntity(CoordinatorEntity[ServiceCoordinator]):
             manufacturer="Status Tracker",
             model=SERVICE_MODELS[instance.service],
             entry_type=DeviceEntryType.SERVICE,
-            via_device_id=coordinator.hub.device_id,
+            via_device_id=runtime.device_id,
             configuration_url=instance.url,
         )

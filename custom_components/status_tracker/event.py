@@ -12,12 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .core.model import ALL_STATES, ProblemKind, Request
 from .core.tracker import ProblemChange, StageChange
 from .entity import StatusTrackerEntity
-from .hub import (
-    StatusTrackerConfigEntry,
-    StatusTrackerHub,
-    signal_problem,
-    signal_stage,
-)
+from .runtime import HubRuntime, StatusTrackerConfigEntry, signal_problem, signal_stage
 
 PROBLEM_CLEARED = "problem_cleared"
 
@@ -42,7 +37,7 @@ class StageChangeEvent(StatusTrackerEntity, EventEntity):
     _attr_translation_key = "stage_change"
     _attr_event_types = [*ALL_STATES, *map(str, ProblemKind), PROBLEM_CLEARED]
 
-    def __init__(self, hub: StatusTrackerHub) -> None:
+    def __init__(self, hub: HubRuntime) -> None:
         """Create the event entity of a hub."""
         super().__init__(hub, "stage_change")
 

@@ -3,22 +3,20 @@
 - a service unreachable for long (its health check or poll keeps failing);
 - a webhook source silent while requests wait on it (the webhook is probably
   missing or wrong in that service);
-- a Shoko event hub down for long.
+- a Shoko event stream down for long.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from homeassistant.core import callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN, ServiceType
 from .core.model import Stage
-
-if TYPE_CHECKING:
-    from .hub import StatusTrackerHub
+from .runtime import HubRuntime, issue_id_unreachable
 
 UNREACHABLE_REPAIR_AFTER: Final = timedelta(minutes=30)
 SHOKO_DOWN_REPAIR_AFTER: Final = timedelta(minutes=15)
@@ -31,31 +29,26 @@ WAITING_STAGE: Final = {
 }
 
 
-def issue_id_unreachable(subentry_id: str) -> str:
-    """Return the repair issue id of a service unreachable for long."""
-    return f"unreachable_{subentry_id}"
-
-
 def issue_id_webhook_silent(subentry_id: str) -> str:
     """Return the repair issue id of a silent webhook source."""
     return f"webhook_silent_{subentry_id}"
 
 
 def issue_id_shoko_down(subentry_id: str) -> str:
-    """Return the repair issue id for a Shoko event hub down for long."""
+    """Return the repair issue id for a Shoko event stream down for long."""
     return f"shoko_hub_down_{subentry_id}"
 
 
 @callback
-def async_check_repairs(hub: StatusTrackerHub, now: datetime) -> None:
+def async_check_repairs(runtime: HubRuntime, now: datetime) -> None:
     """Raise or clear the hub's repairs."""
-    _check_unreachable(hub, now)
-    _check_silent_webhooks(hub, now)
-    _check_shoko_hubs(hub, now)
+    _check_unreachable(runtime, now)
+    _check_silent_webhooks(runtime, now)
+    _check_shoko_streams(runtime, now)
 
 
 def _issue(
-    hub: StatusTrackerHub,
+    runtime: HubRuntime,
     issue_id: str,
     translation_key: str,
     placeholders: dict[str, str],
@@ -64,7 +57,7 @@ def _issue(
 ) -> None:
     if raised:
         ir.async_create_issue(
-            hub.hass,
+            runtime.hass,
             DOMAIN,
             issue_id,
             is_fixable=False,
@@ -73,14 +66,14 @@ def _issue(
             translation_placeholders=placeholders,
         )
     else:
-        ir.async_delete_issue(hub.hass, DOMAIN, issue_id)
+        ir.async_delete_issue(runtime.hass, DOMAIN, issue_id)
 
 
-def _check_unreachable(hub: StatusTrackerHub, now: datetime) -> None:
-    for subentry_id, coordinator in hub.coordinators.items():
-        since = hub.unreachable_since.get(subentry_id)
+def _check_unreachable(runtime: HubRuntime, now: datetime) -> None:
+    for subentry_id, coordinator in runtime.coordinators.items():
+        since = runtime.unreachable_since.get(subentry_id)
         _issue(
-            hub,
+            runtime,
             issue_id_unreachable(subentry_id),
             "service_unreachable",
             {"title": coordinator.instance.title},
@@ -91,16 +84,16 @@ def _check_unreachable(hub: StatusTrackerHub, now: datetime) -> None:
         )
 
 
-def _check_silent_webhooks(hub: StatusTrackerHub, now: datetime) -> None:
-    thresholds = hub.options.stall_thresholds
-    for instance in hub.instances.values():
+def _check_silent_webhooks(runtime: HubRuntime, now: datetime) -> None:
+    thresholds = runtime.options.stall_thresholds
+    for instance in runtime.instances.values():
         stage = WAITING_STAGE.get(instance.service)
         if stage is None:
             continue
         limit = (now - thresholds[stage]).isoformat()
         waiting = [
             request
-            for request in hub.tracker.active()
+            for request in runtime.tracker.active()
             if request.state == stage
             and (request.stage_since or request.created_at) <= limit
             and (
@@ -110,10 +103,10 @@ def _check_silent_webhooks(hub: StatusTrackerHub, now: datetime) -> None:
                 else not request.is_anime
             )
         ]
-        last = hub.last_webhook.get(instance.subentry_id)
+        last = runtime.last_webhook.get(instance.subentry_id)
         oldest = min((r.stage_since or r.created_at for r in waiting), default=None)
         _issue(
-            hub,
+            runtime,
             issue_id_webhook_silent(instance.subentry_id),
             "webhook_silent",
             {
@@ -125,14 +118,14 @@ def _check_silent_webhooks(hub: StatusTrackerHub, now: datetime) -> None:
         )
 
 
-def _check_shoko_hubs(hub: StatusTrackerHub, now: datetime) -> None:
-    for subentry_id, connection in hub.shoko_hubs.items():
+def _check_shoko_streams(runtime: HubRuntime, now: datetime) -> None:
+    for subentry_id, connection in runtime.shoko_streams.items():
         since = connection.disconnected_since
         if since is not None and now - since >= SHOKO_DOWN_REPAIR_AFTER:
             _issue(
-                hub,
+                runtime,
                 issue_id_shoko_down(subentry_id),
                 "shoko_hub_down",
-                {"title": hub.instances[subentry_id].title},
+                {"title": runtime.instances[subentry_id].title},
                 raised=True,
             )

@@ -26,9 +26,9 @@ from .core.lifecycle import download_progress, download_rate, episode_summary
 from .core.model import ALL_STATES, Request, Stage
 from .core.observations import MediaType
 from .entity import ServiceInstanceEntity, StatusTrackerEntity
-from .hub import (
+from .runtime import (
+    HubRuntime,
     StatusTrackerConfigEntry,
-    StatusTrackerHub,
     signal_changed,
     signal_removed,
     signal_webhook,
@@ -54,7 +54,7 @@ async def async_setup_entry(
     for subentry_id, coordinator in hub.coordinators.items():
         if coordinator.instance.webhook_id is not None:
             async_add_entities(
-                [LastWebhookSensor(coordinator)], config_subentry_id=subentry_id
+                [LastWebhookSensor(hub, coordinator)], config_subentry_id=subentry_id
             )
 
 
@@ -82,7 +82,7 @@ class RequestSensorManager:
     def __init__(
         self,
         hass: HomeAssistant,
-        hub: StatusTrackerHub,
+        hub: HubRuntime,
         add_entities: AddConfigEntryEntitiesCallback,
     ) -> None:
         """Create the manager."""
@@ -158,7 +158,7 @@ class RequestSensor(StatusTrackerEntity, SensorEntity):
 
     def __init__(
         self,
-        hub: StatusTrackerHub,
+        hub: HubRuntime,
         request_id: str,
         on_remove: Callable[[str], None],
     ) -> None:
@@ -298,9 +298,7 @@ class SummarySensor(StatusTrackerEntity, SensorEntity):
     _attr_state_class = SensorStateClass.MEASUREMENT
     _attr_native_unit_of_measurement = "requests"
 
-    def __init__(
-        self, hub: StatusTrackerHub, description: SummarySensorDescription
-    ) -> None:
+    def __init__(self, hub: HubRuntime, description: SummarySensorDescription) -> None:
         """Create the summary sensor."""
         super().__init__(hub, description.key)
         self.entity_description = description
@@ -380,9 +378,9 @@ class LastWebhookSensor(ServiceInstanceEntity, SensorEntity):
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     _attr_translation_key = "last_webhook"
 
-    def __init__(self, coordinator: ServiceCoordinator) -> None:
+    def __init__(self, runtime: HubRuntime, coordinator: ServiceCoordinator) -> None:
         """Create the sensor of an instance."""
-        super().__init__(coordinator, "last_webhook")
+        super().__init__(runtime, coordinator, "last_webhook")
 
     async def async_added_to_hass(self) -> None:
         """Follow webhook arrivals."""
@@ -398,4 +396,4 @@ class LastWebhookSensor(ServiceInstanceEntity, SensorEntity):
     @property
     def native_value(self) -> datetime | None:
         """Return the arrival time of the last webhook."""
-        return self.coordinator.hub.last_webhook.get(self.instance.subentry_id)
+        return self.runtime.last_webhook.get(self.instance.subentry_id)

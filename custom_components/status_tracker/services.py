@@ -1,9 +1,10 @@
-"""The actions (services): input checks, permissions and which hub to act on.
+"""The actions: schemas, permissions, which hub and request, translated errors.
 
-What each action does lives in `actions.py` (HubActions) and `views.py`; this
-module turns a service call into calls on the right hub. Destructive actions
-(delete, sync, retry) are for administrators only; the read-only ones answer
-any user.
+What an action does to a request lives in `request_actions.py`, the library
+sync in `library_sync.py`, the read-only answers in `core/views.py`; this
+module turns a call into calls on the right hub and maps a failing service to
+a translated error (`_translated_failures`). Destructive actions (delete,
+sync, retry) are for administrators only; the read-only ones answer any user.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError, Unauthorized, UnknownUser
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceValidationError,
+    Unauthorized,
+    UnknownUser,
+)
 from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.util import dt as dt_util
 import probatio
@@ -28,7 +34,9 @@ import probatio
 from .const import DOMAIN
 from .core.model import ALL_STATES
 from .core.views import MAX_PAGE_SIZE, RequestFilter, deletion_log_page, requests_page
-from .hub import StatusTrackerConfigEntry, StatusTrackerHub
+from .library_sync import async_sync_library
+from .request_actions import UpstreamFailure, async_delete, async_retry, async_verify
+from .runtime import HubRuntime, StatusTrackerConfigEntry
 
 SERVICE_DELETE_REQUEST: Final = "delete_request"
 SERVICE_SYNC_LIBRARY: Final = "sync_library"
@@ -144,10 +152,29 @@ def async_setup_services(hass: HomeAssistant) -> None:
         hass.services.async_register(
             DOMAIN,
             name,
-            _admin_only(handler) if admin else handler,
+            _translated_failures(_admin_only(handler) if admin else handler),
             schema=schema,
             supports_response=response,
         )
+
+
+def _translated_failures(handler: Handler) -> Handler:
+    """Turn a service that failed while an action used it into a translated error."""
+
+    async def translated(call: ServiceCall) -> ServiceResponse:
+        try:
+            return await handler(call)
+        except UpstreamFailure as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="service_failed",
+                translation_placeholders={
+                    "title": err.instance.title,
+                    "error": str(err.error),
+                },
+            ) from err
+
+    return translated
 
 
 def _admin_only(handler: Handler) -> Handler:
@@ -170,14 +197,14 @@ def _admin_only(handler: Handler) -> Handler:
 # ------------------------------------------------------------------- targets
 
 
-def _hubs(hass: HomeAssistant) -> dict[str, StatusTrackerHub]:
+def _hubs(hass: HomeAssistant) -> dict[str, HubRuntime]:
     entries: list[StatusTrackerConfigEntry] = hass.config_entries.async_loaded_entries(
         DOMAIN
     )
     return {entry.entry_id: entry.runtime_data for entry in entries}
 
 
-def _hub(call: ServiceCall) -> StatusTrackerHub:
+def _hub(call: ServiceCall) -> HubRuntime:
     """Return the hub a call names, or the only one."""
     hubs = _hubs(call.hass)
     if entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID):
@@ -204,12 +231,12 @@ def _hub(call: ServiceCall) -> StatusTrackerHub:
     return next(iter(hubs.values()))
 
 
-def _targets(call: ServiceCall) -> list[tuple[StatusTrackerHub, str]]:
+def _targets(call: ServiceCall) -> list[tuple[HubRuntime, str]]:
     """Return (hub, request id) of every request a call targets."""
     hubs = _hubs(call.hass)
     if entry_id := call.data.get(ATTR_CONFIG_ENTRY_ID):
         hubs = {entry_id: _hub(call)}
-    targets: dict[str, tuple[StatusTrackerHub, str]] = {}
+    targets: dict[str, tuple[HubRuntime, str]] = {}
     registry = er.async_get(call.hass)
     for entity_id in call.data.get(ATTR_ENTITY_ID, ()):
         entity = registry.async_get(entity_id)
@@ -256,23 +283,26 @@ async def _async_delete(call: ServiceCall) -> ServiceResponse:
     user = await _async_user_name(call)
     return {
         "requests": [
-            await hub.actions.async_delete(
-                request_id, delete_files=call.data[ATTR_DELETE_FILES], user=user
+            await async_delete(
+                runtime,
+                request_id,
+                delete_files=call.data[ATTR_DELETE_FILES],
+                user=user,
             )
-            for hub, request_id in targets
+            for runtime, request_id in targets
         ]
     }
 
 
 async def _async_sync(call: ServiceCall) -> ServiceResponse:
-    return await _hub(call).actions.async_sync_library()
+    return await async_sync_library(_hub(call))
 
 
 async def _async_retry(call: ServiceCall) -> ServiceResponse:
     return {
         "requests": [
-            await hub.actions.async_retry(request_id)
-            for hub, request_id in _targets(call)
+            await async_retry(runtime, request_id)
+            for runtime, request_id in _targets(call)
         ]
     }
 
@@ -280,8 +310,8 @@ async def _async_retry(call: ServiceCall) -> ServiceResponse:
 async def _async_verify(call: ServiceCall) -> ServiceResponse:
     return {
         "requests": [
-            await hub.actions.async_verify(request_id)
-            for hub, request_id in _targets(call)
+            await async_verify(runtime, request_id)
+            for runtime, request_id in _targets(call)
         ]
     }
 

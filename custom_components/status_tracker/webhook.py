@@ -16,10 +16,12 @@ from aiohttp import hdrs, web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 
+from .api import JellyfinClient
+from .clients import ServiceInstance
 from .const import DOMAIN, LOGGER, MAX_WEBHOOK_BODY_BYTES
-from .core.observations import Ignored
-from .hub import ServiceInstance, StatusTrackerConfigEntry, StatusTrackerHub
+from .core.observations import Ignored, JellyfinItem
 from .parsers import InvalidPayload, parse_webhook
+from .runtime import HubRuntime, StatusTrackerConfigEntry
 
 # Seerr, Sonarr and Radarr send application/json; Jellyfin's webhook plugin sends
 # text/plain unless a Content-Type header is configured. A missing type is
@@ -40,7 +42,7 @@ type WebhookHandler = Callable[
 
 @callback
 def async_register_webhooks(
-    hass: HomeAssistant, entry: StatusTrackerConfigEntry, hub: StatusTrackerHub
+    hass: HomeAssistant, entry: StatusTrackerConfigEntry, hub: HubRuntime
 ) -> Callable[[], None]:
     """Register the webhook of every instance that has one.
 
@@ -70,7 +72,7 @@ def async_register_webhooks(
     return unregister
 
 
-def _handler(hub: StatusTrackerHub, instance: ServiceInstance) -> WebhookHandler:
+def _handler(hub: HubRuntime, instance: ServiceInstance) -> WebhookHandler:
     async def handle(
         hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
@@ -108,7 +110,7 @@ async def _async_read_limited(request: web.Request) -> bytes | None:
 
 
 async def _async_handle(
-    hub: StatusTrackerHub, instance: ServiceInstance, request: web.Request
+    hub: HubRuntime, instance: ServiceInstance, request: web.Request
 ) -> web.Response:
     """Validate, parse and apply one webhook delivery."""
     if request.method != hdrs.METH_POST:
@@ -143,5 +145,11 @@ async def _async_handle(
             observation.reason,
         )
         return _reply(HTTPStatus.OK, "ignored")
-    await hub.async_handle_webhook(observation, instance)
+    if isinstance(observation, JellyfinItem) and isinstance(
+        instance.client, JellyfinClient
+    ):
+        (observation,) = await hub.jellyfin_series.async_complete(
+            [observation], instance.client
+        )
+    hub.apply(observation)
     return _reply(HTTPStatus.OK, "ok")

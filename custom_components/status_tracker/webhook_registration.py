@@ -54,10 +54,10 @@ from .api import (
     ServiceError,
     SonarrClient,
 )
-from .clients import create_client
+from .clients import ServiceInstance, create_client
 from .const import CONF_REGISTER_WEBHOOK, CONF_WEBHOOK_ID, DOMAIN, LOGGER, ServiceType
-from .hub import ServiceInstance, StatusTrackerConfigEntry, signal_webhook
 from .log_redaction import WEBHOOK_IDS
+from .runtime import StatusTrackerConfigEntry, signal_webhook
 
 REGISTRABLE_SERVICES: Final = frozenset(
     {ServiceType.SEERR, ServiceType.SONARR, ServiceType.RADARR}

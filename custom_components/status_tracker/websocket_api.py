@@ -29,7 +29,7 @@ from .core.views import (
     request_view,
     requests_page,
 )
-from .hub import StatusTrackerHub, signal_changed, signal_removed
+from .runtime import HubRuntime, signal_changed, signal_removed
 
 _ENTRY: Final[dict[str | probatio.Marker, Any]] = {
     probatio.Optional("config_entry_id"): cv.string
@@ -56,7 +56,7 @@ def async_setup_websocket_api(hass: HomeAssistant) -> None:
 
 def _hub(
     hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]
-) -> StatusTrackerHub | None:
+) -> HubRuntime | None:
     """Return the hub a message names (or the only one); send an error if none."""
     entries = hass.config_entries.async_loaded_entries(DOMAIN)
     if entry_id := msg.get("config_entry_id"):
@@ -68,7 +68,7 @@ def _hub(
             "No such hub" if not entries else "Several hubs: give config_entry_id",
         )
         return None
-    hub: StatusTrackerHub = entries[0].runtime_data
+    hub: HubRuntime = entries[0].runtime_data
     return hub
 
 
@@ -149,7 +149,7 @@ def ws_subscribe_requests(
 
     def views(request_ids: list[str]) -> list[dict[str, Any]]:
         # The entry's current hub: a reload replaces it, the signals stay.
-        current: StatusTrackerHub = entry.runtime_data
+        current: HubRuntime = entry.runtime_data
         now = dt_util.utcnow()
         found = []
         for request_id in request_ids:
@@ -212,7 +212,7 @@ def ws_deletion_log(
 
 
 def _view(
-    hub: StatusTrackerHub,
+    hub: HubRuntime,
     request: Request,
     *,
     details: bool,
@@ -224,6 +224,6 @@ def _view(
     return view
 
 
-def _jellyfin_url(hub: StatusTrackerHub, request_id: str) -> str | None:
+def _jellyfin_url(hub: HubRuntime, request_id: str) -> str | None:
     # Read only: listing history must not keep its requests built.
     return hub.jellyfin_link(hub.tracker.peek(request_id))

@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.status_tracker.api.shoko import ShokoClient
 from custom_components.status_tracker.parsers.shoko import SHOKO_EVENT_NAMES
+from custom_components.status_tracker.shoko_ingest import ShokoIngest
 from tests.conftest import subentry_data
 
 from . import (
@@ -106,10 +107,10 @@ async def shoko_entry(
     entry.add_to_hass(hass)
     with (
         patch(
-            "custom_components.status_tracker.shoko_hub.ShokoHubConnection.async_start"
+            "custom_components.status_tracker.shoko_events.ShokoEventStream.async_start"
         ),
         patch(
-            "custom_components.status_tracker.shoko_hub.ShokoHubConnection.async_stop"
+            "custom_components.status_tracker.shoko_events.ShokoEventStream.async_stop"
         ),
     ):
         assert await hass.config_entries.async_setup(entry.entry_id)
@@ -128,11 +129,13 @@ async def test_shoko_event_fuzz(
     instance = hub.instances[SHOKO_ID]
     client = instance.client
     assert isinstance(client, ShokoClient)
-    assert SHOKO_ID in hub.shoko_hubs
+    assert SHOKO_ID in hub.shoko_streams
+
+    ingest = ShokoIngest(hub, instance, client)
 
     async def handle(target: Any, arguments: Any) -> None:
         with no_error_logs(lambda: caplog.records):
-            await hub._async_shoko_event(instance, client, target, arguments)
+            await ingest.async_handle(target, arguments)
             await hass.async_block_till_done()
         caplog.clear()
 

@@ -132,7 +132,7 @@ def cases(draw: st.DrawFn, service: str) -> Case:
 
 def _stored(entry: MockConfigEntry) -> str:
     """Return what the hub would write to storage (the tracker and more)."""
-    return json.dumps(entry.runtime_data._store_data(), sort_keys=True, default=str)
+    return json.dumps(entry.runtime_data.store_data(), sort_keys=True, default=str)
 
 
 async def _chunks(body: bytes) -> Any:

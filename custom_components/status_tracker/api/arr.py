@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import logging
 from typing import Any, ClassVar, Final
 
-from ..core.observations import EpisodeRef
+from ..core.observations import EpisodeRef, MediaRef, MediaType
 from .client import (
     ApiKeyClient,
     json_object,
@@ -66,6 +66,20 @@ class ArrSeries:
     series_type: str | None = None
     year: int | None = None
 
+    def media(self) -> MediaRef:
+        """Return the series as the tracker knows media."""
+        return MediaRef(
+            MediaType.TV,
+            self.title,
+            year=self.year,
+            tmdb_id=self.tmdb_id,
+            tvdb_id=self.tvdb_id,
+            imdb_id=self.imdb_id,
+            arr_id=self.id,
+            series_type=self.series_type,
+            path=self.path,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ArrMovie:
@@ -85,6 +99,17 @@ class ArrMovie:
     # `folder` is only read on POST, so neither is taken as is.
     folder: str | None = None
     root_folder_path: str | None = None
+
+    def media(self) -> MediaRef:
+        """Return the movie as the tracker knows media."""
+        return MediaRef(
+            MediaType.MOVIE,
+            self.title,
+            year=self.year,
+            tmdb_id=self.tmdb_id,
+            imdb_id=self.imdb_id,
+            arr_id=self.id,
+        )
 
 
 @dataclass(frozen=True, slots=True)

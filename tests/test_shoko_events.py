@@ -1,4 +1,4 @@
-"""ShokoHubConnection with the real pysignalr client against tests/shoko_server.py.
+"""ShokoEventStream with the real pysignalr client against tests/shoko_server.py.
 
 No fixed sleeps: every wait is on a condition (server counters, recorded callbacks)
 with a timeout. The backoff sleep is injected, so no test waits for real backoff.
@@ -23,9 +23,9 @@ from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.frames import Close
 from websockets.http11 import Response
 
-from custom_components.status_tracker import shoko_hub
+from custom_components.status_tracker import shoko_events
 from custom_components.status_tracker.api.shoko import ShokoClient
-from custom_components.status_tracker.shoko_hub import ShokoHubConnection
+from custom_components.status_tracker.shoko_events import ShokoEventStream
 
 from .shoko_server import (
     API_KEY,
@@ -35,7 +35,7 @@ from .shoko_server import (
     shoko_server,  # noqa: F401 (registers the fixture)
 )
 
-LOGGER_NAME = "tests.shoko_hub"
+LOGGER_NAME = "tests.shoko_events"
 ON_CONNECTED = "ShokoEvent:OnConnected"
 
 
@@ -94,7 +94,7 @@ def recorder() -> Recorder:
     return Recorder()
 
 
-type MakeHub = Callable[..., ShokoHubConnection]
+type MakeHub = Callable[..., ShokoEventStream]
 
 
 @pytest.fixture
@@ -102,16 +102,16 @@ async def make_hub(
     shoko_server: ShokoServer, recorder: Recorder
 ) -> AsyncGenerator[MakeHub]:
     """Return a factory of started-later connections; all are stopped afterwards."""
-    hubs: list[ShokoHubConnection] = []
+    hubs: list[ShokoEventStream] = []
 
-    def make(**kwargs: Any) -> ShokoHubConnection:
+    def make(**kwargs: Any) -> ShokoEventStream:
         options: dict[str, Any] = {
             "logger": logging.getLogger(LOGGER_NAME),
             "sleep": recorder.sleep,
         }
         options.update(kwargs)
         url = options.pop("url", shoko_server.hub_url)
-        hub = ShokoHubConnection(
+        hub = ShokoEventStream(
             url, API_KEY, recorder.on_event, recorder.on_state, **options
         )
         hubs.append(hub)
@@ -373,7 +373,7 @@ async def test_backoff_resets_after_a_stable_connection(
     # One that stayed up for a minute: back to 1 s.
     await shoko_server.wait_connected(3)
     await recorder.wait_until(lambda: recorder.states.count(True) == 3)
-    now[0] += shoko_hub.STABLE_AFTER
+    now[0] += shoko_events.STABLE_AFTER
     await shoko_server.drop()
     await recorder.wait_until(lambda: len(recorder.delays) == 3)
     assert recorder.delays == [1, 2, 1]
@@ -436,7 +436,7 @@ async def test_handshake_timeout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A server that upgrades to WebSocket but never answers the handshake.
-    monkeypatch.setattr(shoko_hub, "CONNECTION_TIMEOUT", 0.2)
+    monkeypatch.setattr(shoko_events, "CONNECTION_TIMEOUT", 0.2)
     shoko_server.stall_handshake = True
     recorder.pass_sleeps = 0
     hub = make_hub()
@@ -475,7 +475,7 @@ async def test_callback_errors_keep_the_connection(
         recorder.on_state(connected)
         raise RuntimeError("bug in the state consumer")
 
-    hub = ShokoHubConnection(
+    hub = ShokoEventStream(
         shoko_server.hub_url,
         API_KEY,
         on_event,
@@ -574,7 +574,7 @@ async def test_stop_from_a_callback(
     shoko_server: ShokoServer, recorder: Recorder
 ) -> None:
     stopped = asyncio.Event()
-    hub: ShokoHubConnection | None = None
+    hub: ShokoEventStream | None = None
 
     async def on_event(target: str, arguments: Any) -> None:
         assert hub is not None
@@ -584,7 +584,7 @@ async def test_stop_from_a_callback(
             # Reached with CancelledError: the callback is part of the loop.
             stopped.set()
 
-    hub = ShokoHubConnection(
+    hub = ShokoEventStream(
         shoko_server.hub_url, API_KEY, on_event, recorder.on_state, sleep=recorder.sleep
     )
     await hub.async_start()
@@ -650,7 +650,7 @@ async def test_loop_failure_is_logged(
     ],
 )
 def test_feeds_in_url(url: str, expected: str) -> None:
-    hub = ShokoHubConnection(url, API_KEY, lambda *_: None, lambda _: None)
+    hub = ShokoEventStream(url, API_KEY, lambda *_: None, lambda _: None)
     assert hub.url == f"http://shoko:8111/signalr/aggregate?{expected}"
 
 
@@ -713,11 +713,11 @@ def _negotiation_failure() -> signalr_errors.NegotiationFailure:
     ],
 )
 def test_describe(err: BaseException | None, description: str) -> None:
-    assert shoko_hub._describe(err) == description
+    assert shoko_events._describe(err) == description
 
 
 def test_log_url_has_no_secrets() -> None:
-    hub = ShokoHubConnection(
+    hub = ShokoEventStream(
         "http://user:pass@shoko:8111/signalr/aggregate?feeds=shoko&x=1",
         API_KEY,
         lambda *_: None,

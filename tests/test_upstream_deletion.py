@@ -1,4 +1,4 @@
-"""Deleting a request everywhere (deleting.py) with the real clients.
+"""Deleting a request everywhere (upstream_deletion.py) with the real clients.
 
 The clients talk to aioclient_mock; each test checks the calls made and the
 result each service reports. Anime (Shoko) is covered here: Shoko forgets
@@ -41,7 +41,7 @@ from custom_components.status_tracker.core.model import (
     Unit,
 )
 from custom_components.status_tracker.core.observations import MediaType
-from custom_components.status_tracker.deleting import (
+from custom_components.status_tracker.upstream_deletion import (
     Service,
     async_delete_everywhere,
     is_partial,

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 import logging
 import string
-from typing import Any
+from typing import Any, Protocol
 
 from .api import (
     JellyfinClient,
@@ -45,6 +45,38 @@ class Service:
     instance_id: str
     title: str
     client: ServiceClient
+
+
+class ConfiguredService(Protocol):
+    """What the deleter reads of a configured service instance."""
+
+    @property
+    def service(self) -> str:
+        """Return the service type ("sonarr", ...)."""
+
+    @property
+    def subentry_id(self) -> str:
+        """Return the instance's id."""
+
+    @property
+    def title(self) -> str:
+        """Return the instance's title."""
+
+    @property
+    def client(self) -> ServiceClient:
+        """Return the instance's client."""
+
+
+def deletion_services(instances: Iterable[ConfiguredService]) -> list[Service]:
+    """Return the configured instances as the deleter needs them."""
+    return [
+        Service(str(i.service), i.subentry_id, i.title, i.client) for i in instances
+    ]
+
+
+def describe_failures(failed: Iterable[ServiceResult]) -> str:
+    """Return "instance: detail; ..." for failed results (messages, logs)."""
+    return "; ".join(f"{r.instance or r.service}: {r.detail}" for r in failed)
 
 
 async def async_delete_everywhere(

@@ -1,7 +1,7 @@
 """Keep a SignalR connection to one Shoko Server's event hub.
 
 Shoko pushes file and series events over SignalR (hub ``/signalr/aggregate``, feed
-``shoko``; shared/PROTOCOLS.md §7.2-7.3). :class:`ShokoHubConnection` owns one
+``shoko``; shared/PROTOCOLS.md §7.2-7.3). :class:`ShokoEventStream` owns one
 pysignalr client at a time and replaces it after every failure, with an exponential
 backoff, so the connection comes back by itself after a Shoko restart or a network
 cut.
@@ -245,7 +245,7 @@ def _describe(err: BaseException | None) -> str:
     return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
 
 
-class ShokoHubConnection:
+class ShokoEventStream:
     """A self-healing SignalR connection to one Shoko Server's event hub.
 
     ``on_event(target, arguments)`` is called (and awaited if it returns an awaitable)
