@@ -9,13 +9,16 @@ applied: anything else is library content, not an orphan to keep.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import logging
 from typing import Final
 
 from .api import JellyfinClient, ServiceError
-from .const import LOGGER, ServiceType
+from .const import ServiceType
 from .core.observations import JellyfinItem
 from .parsers.jellyfin_api import created_at, is_playable, item_from_dto
 from .runtime import HubRuntime
+
+_LOGGER = logging.getLogger(__name__)
 
 AVAILABILITY_INTERVAL: Final = timedelta(seconds=30)
 AVAILABILITY_MIN_WAIT: Final = timedelta(minutes=2)
@@ -78,7 +81,7 @@ class AvailabilityCheck:
                 ):
                     break
         except ServiceError as err:
-            LOGGER.debug("Jellyfin availability check failed: %s", err)
+            _LOGGER.debug("Jellyfin availability check failed: %s", err)
             return
         runtime = self._runtime
         for item in await runtime.jellyfin_series.async_complete(items, client):

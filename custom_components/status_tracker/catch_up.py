@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+import logging
 from typing import Final
 
 from homeassistant.core import callback
@@ -29,7 +30,6 @@ from homeassistant.core import callback
 from .api import ServiceError, ShokoClient, SonarrClient
 from .api.arr import ArrClient, ArrQueueItem
 from .clients import ServiceInstance
-from .const import LOGGER
 from .coordinator import QBittorrentCoordinator
 from .core.lifecycle import in_requested_seasons
 from .core.model import Request, Stage, Unit
@@ -44,6 +44,8 @@ from .core.observations import (
     normalize_download_id,
 )
 from .runtime import HubRuntime
+
+_LOGGER = logging.getLogger(__name__)
 
 # Stages of a request that has not been grabbed yet.
 WAITING_FOR_GRAB: Final = frozenset({Stage.REQUESTED, Stage.APPROVED, Stage.SEARCHING})
@@ -117,7 +119,7 @@ class CatchUp:
             try:
                 queue = await instance.client.async_get_queue()
             except ServiceError as err:
-                LOGGER.debug("Catch-up could not read the queue: %s", err)
+                _LOGGER.debug("Catch-up could not read the queue: %s", err)
                 continue
             for grab in queue_grabs(instance, by_media, queue):
                 # Usually known: a TV request waits for its other episodes.
@@ -167,7 +169,7 @@ class CatchUp:
             try:
                 info = await client.async_get_file_by_path_suffix(suffix)
             except ServiceError as err:
-                LOGGER.debug("Catch-up could not ask Shoko: %s", err)
+                _LOGGER.debug("Catch-up could not ask Shoko: %s", err)
                 del clients[instance_id]
                 continue
             if info is not None and info.cross_references:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+import logging
 from typing import Any, ClassVar, Final
 from urllib.parse import urlsplit
 
@@ -87,7 +88,6 @@ from .const import (
     DEFAULT_HUB_NAME,
     DEFAULT_WEBHOOK_LOCAL_ONLY,
     DOMAIN,
-    LOGGER,
     WEBHOOK_SERVICES,
     ServiceType,
 )
@@ -104,6 +104,8 @@ from .webhook_registration import (
     display_url,
     registration_name,
 )
+
+_LOGGER = logging.getLogger(__name__)
 
 STEP_HUB_SCHEMA: Final = probatio.Schema(
     {probatio.Required(CONF_HUB_NAME, default=DEFAULT_HUB_NAME): TextSelector()}
@@ -321,8 +323,8 @@ async def _async_check_service(
         return {"base": "invalid_auth"}, None
     except ServiceError:
         return {"base": "cannot_connect"}, None
-    except Exception:  # noqa: BLE001
-        LOGGER.exception(
+    except Exception:
+        _LOGGER.exception(
             "Unexpected error validating %s at %s", flow.service_type, data[CONF_URL]
         )
         return {"base": "unknown"}, None
@@ -492,7 +494,7 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
     def _log_failure(self, result: RegistrationResult) -> None:
         """Log why the service refused (the form can only say that it did)."""
         if result.outcome is Outcome.FAILED and result.detail:
-            LOGGER.warning(
+            _LOGGER.warning(
                 "Could not set up the webhook in %s: %s", self._title, result.detail
             )
 
@@ -511,8 +513,8 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
                 subentry_id=self.context.get("subentry_id"),
                 local_only=local_only,
             )
-        except Exception:  # noqa: BLE001
-            LOGGER.exception(
+        except Exception:
+            _LOGGER.exception(
                 "Unexpected error setting up the webhook in %s", self.service_type
             )
             return PendingRegistration(RegistrationResult(Outcome.FAILED))
@@ -627,7 +629,7 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
                 self._get_entry().title,
             )
         except ServiceError as err:
-            LOGGER.warning(
+            _LOGGER.warning(
                 "Could not remove the webhook from %s at its old address %s (%s); "
                 "delete it there by hand",
                 subentry.title,

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-import logging
 from typing import Final
 
 DOMAIN: Final = "status_tracker"
-LOGGER = logging.getLogger(__package__)
 
 # Hub entry data / options.
 CONF_HUB_NAME: Final = "name"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+import logging
 from typing import Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -18,11 +19,12 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 
 from .api import InvalidAuth, QBittorrentClient, ServiceError
 from .clients import ServiceInstance, async_check_health
-from .const import LOGGER
 from .core.observations import DownloadClientUnreachable, Observation
 from .options import HubOptions
 from .parsers import InvalidPayload
 from .parsers.qbittorrent import MaindataMerger
+
+_LOGGER = logging.getLogger(__name__)
 
 # Called with the instance whose credentials were refused.
 type CredentialsRefused = Callable[[ServiceInstance, InvalidAuth], None]
@@ -45,7 +47,7 @@ class ServiceCoordinator(DataUpdateCoordinator[None]):
         """Create the coordinator of an instance."""
         super().__init__(
             hass,
-            LOGGER,
+            _LOGGER,
             config_entry=entry,
             name=instance.title,
             update_interval=update_interval,

@@ -8,11 +8,11 @@ Seerr) and records each service's answer in the deletion log.
 
 from __future__ import annotations
 
+import logging
 from typing import Final
 
 from homeassistant.core import callback
 
-from .const import LOGGER
 from .core.deletion_log import DeletionLogEntry, ServiceOutcome
 from .core.model import Outcome
 from .core.tracker import TrackerUpdate
@@ -23,6 +23,8 @@ from .upstream_deletion import (
     describe_failures,
     is_partial,
 )
+
+_LOGGER = logging.getLogger(__name__)
 
 # Services whose deletion events can be propagated to the others.
 PROPAGATING_SOURCES: Final = frozenset({"sonarr", "radarr", "jellyfin"})
@@ -93,7 +95,7 @@ async def _async_propagate(
     if not results:
         return
     if is_partial(results):
-        LOGGER.warning(
+        _LOGGER.warning(
             "Deleting %s everywhere after %s deleted it: %s",
             request.title,
             source,

@@ -8,13 +8,16 @@ the ones still missing (a failed read is retried then).
 
 from __future__ import annotations
 
+import logging
+
 from homeassistant.core import callback
 
 from .api import ServiceError, SonarrClient
-from .const import LOGGER
 from .core.observations import SeriesEpisodes
 from .core.tracker import TrackerUpdate
 from .runtime import HubRuntime
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class EpisodeLists:
@@ -65,7 +68,7 @@ class EpisodeLists:
             episodes = await client.async_get_episodes(series_id)
         except ServiceError as err:
             # Retried at the next maintenance run.
-            LOGGER.debug("Could not read Sonarr episode list: %s", err)
+            _LOGGER.debug("Could not read Sonarr episode list: %s", err)
             return
         finally:
             self._in_flight.discard(request_id)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import replace
+import logging
 from typing import Final
 
 from .api import JellyfinClient, ServiceError
-from .const import LOGGER
 from .core.observations import JellyfinItem
+
+_LOGGER = logging.getLogger(__name__)
 
 # Series kept (Jellyfin series id -> provider ids), so each costs one lookup.
 SERIES_CACHE_SIZE: Final = 256
@@ -47,7 +49,7 @@ class JellyfinSeries:
             try:
                 found = await client.async_get_provider_ids(sorted(unknown))
             except ServiceError as err:
-                LOGGER.debug("Could not look up Jellyfin series: %s", err)
+                _LOGGER.debug("Could not look up Jellyfin series: %s", err)
                 found = None
             if found is not None:
                 for series_id in unknown:

@@ -10,16 +10,18 @@ second one to do.
 from __future__ import annotations
 
 from collections import Counter
+import logging
 from typing import Any, Final
 
 from .api import JellyfinClient, RadarrClient, SeerrClient, ServiceError, SonarrClient
 from .clients import ServiceInstance
-from .const import LOGGER
 from .core.observations import MediaRef, MediaType
 from .core.request_table import RequestTable
 from .core.tracker import SyncResult, TrackerUpdate
 from .parsers.jellyfin_api import is_playable, library_item_from_dto
 from .runtime import HubRuntime
+
+_LOGGER = logging.getLogger(__name__)
 
 # Items per Jellyfin library page, requests per Seerr page.
 LIBRARY_PAGE_SIZE: Final = 200
@@ -153,7 +155,7 @@ class _LibrarySync:
             self._updates.append(update)
 
     def failed(self, instance: ServiceInstance, err: ServiceError) -> None:
-        LOGGER.debug("Library sync: %s failed: %s", instance.title, err)
+        _LOGGER.debug("Library sync: %s failed: %s", instance.title, err)
         self.failures.append(
             {
                 "service": str(instance.service),

@@ -9,17 +9,20 @@ provider ids.
 
 from __future__ import annotations
 
+import logging
+
 from homeassistant.core import callback
 
 from .api import JellyfinClient, RadarrClient, ServiceError, SonarrClient
 from .clients import ServiceInstance
-from .const import LOGGER
 from .core.lifecycle import in_requested_seasons
 from .core.model import Request
 from .core.observations import MediaRef, MediaType, SeriesEpisodes
 from .core.tracker import TrackerUpdate
 from .jellyfin_lookup import async_find_request_items
 from .runtime import HubRuntime
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class PresenceChecks:
@@ -66,7 +69,7 @@ class PresenceChecks:
             else:
                 present = await self._async_sonarr_has_files(request)
         except ServiceError as err:
-            LOGGER.debug("Could not check %s in the *arr: %s", request.title, err)
+            _LOGGER.debug("Could not check %s in the *arr: %s", request.title, err)
             present = None
         if present is False or request.finished:
             return
@@ -74,7 +77,7 @@ class PresenceChecks:
             try:
                 items = await async_find_request_items(client, request)
             except ServiceError as err:
-                LOGGER.debug("Could not check %s in Jellyfin: %s", request.title, err)
+                _LOGGER.debug("Could not check %s in Jellyfin: %s", request.title, err)
                 continue
             for item in items:
                 runtime.apply(item, keep_orphan=False)

@@ -74,9 +74,10 @@ from pysignalr.transport.websocket import WebsocketTransport
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from .const import LOGGER
 from .log_redaction import SecretRedactor
 from .parsers.shoko import SHOKO_EVENT_NAMES
+
+_LOGGER = logging.getLogger(__name__)
 
 # Sent by Shoko right after the client joined feed "shoko" (argument null).
 ON_CONNECTED = "ShokoEvent:OnConnected"
@@ -266,7 +267,7 @@ class ShokoEventStream:
         on_event: EventCallback,
         on_state: StateCallback,
         *,
-        logger: logging.Logger = LOGGER,
+        logger: logging.Logger = _LOGGER,
         sleep: Sleep = asyncio.sleep,
         create_task: TaskFactory | None = None,
         clock: Callable[[], float] = time.monotonic,

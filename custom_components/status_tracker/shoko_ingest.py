@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 import importlib
+import logging
 from typing import Any
 
 from homeassistant.core import callback
@@ -17,12 +18,14 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from .api import ServiceError, ShokoClient
 from .clients import ServiceInstance
-from .const import CONF_API_KEY, DOMAIN, LOGGER
+from .const import CONF_API_KEY, DOMAIN
 from .core.observations import ShokoFile
 from .parsers import InvalidPayload
 from .parsers.shoko import parse_shoko_event
 from .repairs import issue_id_shoko_down
 from .runtime import HubRuntime, signal_shoko_state
+
+_LOGGER = logging.getLogger(__name__)
 
 
 async def async_start_shoko(runtime: HubRuntime) -> None:
@@ -49,7 +52,7 @@ async def async_start_shoko(runtime: HubRuntime) -> None:
             instance.data[CONF_API_KEY],
             ingest.async_handle,
             ingest.state_changed,
-            logger=LOGGER,
+            logger=_LOGGER,
             create_task=lambda coro, title=instance.title: (
                 runtime.entry.async_create_background_task(
                     runtime.hass, coro, f"Shoko event hub {title}"
@@ -91,7 +94,7 @@ class ShokoIngest:
                 target, arguments, self._instance.subentry_id
             )
         except InvalidPayload as err:
-            LOGGER.debug("Ignored Shoko event %s: %s", target, err)
+            _LOGGER.debug("Ignored Shoko event %s: %s", target, err)
             return
         for observation in observations:
             if isinstance(observation, ShokoFile) and observation.relative_path:
@@ -110,6 +113,6 @@ class ShokoIngest:
             try:
                 self._import_folders = await self._client.async_get_import_folders()
             except ServiceError as err:
-                LOGGER.debug("Could not read Shoko import folders: %s", err)
+                _LOGGER.debug("Could not read Shoko import folders: %s", err)
                 return None
         return self._import_folders.get(folder_id)

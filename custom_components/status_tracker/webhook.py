@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 import json
+import logging
 from typing import Final
 
 from aiohttp import hdrs, web
@@ -18,10 +19,12 @@ from homeassistant.core import HomeAssistant, callback
 
 from .api import JellyfinClient
 from .clients import ServiceInstance
-from .const import DOMAIN, LOGGER, MAX_WEBHOOK_BODY_BYTES
+from .const import DOMAIN, MAX_WEBHOOK_BODY_BYTES
 from .core.observations import Ignored, JellyfinItem
 from .parsers import InvalidPayload, parse_webhook
 from .runtime import HubRuntime, StatusTrackerConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
 
 # Seerr, Sonarr and Radarr send application/json; Jellyfin's webhook plugin sends
 # text/plain unless a Content-Type header is configured. A missing type is
@@ -89,7 +92,7 @@ def _reply(status: HTTPStatus, message: str) -> web.Response:
 def _refuse(
     instance: ServiceInstance, status: HTTPStatus, message: str
 ) -> web.Response:
-    LOGGER.debug("Refused %s webhook (%s): %s", instance.title, int(status), message)
+    _LOGGER.debug("Refused %s webhook (%s): %s", instance.title, int(status), message)
     return _reply(status, message)
 
 
@@ -138,7 +141,7 @@ async def _async_handle(
         return _refuse(instance, HTTPStatus.BAD_REQUEST, str(err))
     hub.record_webhook(instance)
     if isinstance(observation, Ignored):
-        LOGGER.debug(
+        _LOGGER.debug(
             "Ignored %s webhook %s: %s",
             instance.title,
             observation.event_type,

@@ -55,9 +55,11 @@ from .api import (
     SonarrClient,
 )
 from .clients import ServiceInstance, create_client
-from .const import CONF_REGISTER_WEBHOOK, CONF_WEBHOOK_ID, DOMAIN, LOGGER, ServiceType
+from .const import CONF_REGISTER_WEBHOOK, CONF_WEBHOOK_ID, DOMAIN, ServiceType
 from .log_redaction import WEBHOOK_IDS
 from .runtime import StatusTrackerConfigEntry, signal_webhook
+
+_LOGGER = logging.getLogger(__name__)
 
 REGISTRABLE_SERVICES: Final = frozenset(
     {ServiceType.SEERR, ServiceType.SONARR, ServiceType.RADARR}
@@ -540,10 +542,10 @@ async def _async_reaches(
     except InvalidAuth:
         raise
     except ServiceError as err:
-        LOGGER.debug("Webhook test through %s failed: %s", display_url(url), err)
+        _LOGGER.debug("Webhook test through %s failed: %s", display_url(url), err)
         return False
     if probe.count == before:
-        LOGGER.debug(
+        _LOGGER.debug(
             "Webhook test through %s passed, but nothing reached the webhook",
             display_url(url),
         )
@@ -715,13 +717,13 @@ async def _async_keep_one(
             subentry_id=target.subentry_id,
             local_only=local_only,
         )
-    except Exception:  # noqa: BLE001
-        LOGGER.exception("Unexpected error setting up the webhook in %s", target.title)
+    except Exception:
+        _LOGGER.exception("Unexpected error setting up the webhook in %s", target.title)
         return
     if result.ok:
         warned.discard(target.subentry_id)
         if result.outcome is Outcome.REGISTERED and result.url:
-            LOGGER.info(
+            _LOGGER.info(
                 "%s now sends its webhook to Home Assistant at %s",
                 target.title,
                 display_url(result.url),
@@ -729,7 +731,7 @@ async def _async_keep_one(
         return
     level = logging.DEBUG if target.subentry_id in warned else logging.WARNING
     warned.add(target.subentry_id)
-    LOGGER.log(
+    _LOGGER.log(
         level,
         "Could not set up the webhook in %s (%s); set it up by hand as the "
         "documentation describes",
@@ -779,18 +781,18 @@ async def _async_remove_one(target: _Target) -> None:
             target.client, target.webhook_id, target.hub_name
         )
     except ServiceError as err:
-        LOGGER.warning(
+        _LOGGER.warning(
             "Could not remove the webhook from %s (%s); delete it there by hand",
             target.title,
             err,
         )
         return
-    except Exception:  # noqa: BLE001
+    except Exception:
         # The reload that follows a removal must happen anyway.
-        LOGGER.exception("Unexpected error removing the webhook from %s", target.title)
+        _LOGGER.exception("Unexpected error removing the webhook from %s", target.title)
         return
     if removed:
-        LOGGER.info("Removed the webhook from %s", target.title)
+        _LOGGER.info("Removed the webhook from %s", target.title)
 
 
 async def _async_remove(targets: Iterable[_Target]) -> None:
