@@ -1,7 +1,7 @@
 """Sonarr, Radarr and Seerr as far as webhook registration goes, on AiohttpClientMocker.
 
 Each fake keeps what was saved and answers the calls as the real service does
-(PROTOCOLS.md §2.3, §4.2). A test call posts the service's real test payload to
+(docs/protocols.md §2.3, §4.2). A test call posts the service's real test payload to
 the webhook URL it was given, through Home Assistant's HTTP server, when that
 URL's Home Assistant address is in `reachable`; otherwise it fails as the
 service would (Sonarr/Radarr 400, Seerr 500).

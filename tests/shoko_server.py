@@ -1,6 +1,6 @@
 """A fake Shoko Server (REST + SignalR hub) on 127.0.0.1 for tests.
 
-It speaks enough of the SignalR JSON hub protocol (shared/PROTOCOLS.md §7.2) for the
+It speaks enough of the SignalR JSON hub protocol (docs/protocols.md §7.2) for the
 real pysignalr client to connect, and it behaves like ASP.NET Core where that matters
 to a reconnecting client:
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+import re
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -228,3 +229,37 @@ def test_declared_minimum_is_the_tested_one() -> None:
     year, month, _ = hacs["homeassistant"].split(".")
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert f"Requires Home Assistant {year}.{month} or newer." in readme
+
+
+def test_no_reference_points_outside_the_repository() -> None:
+    """Citations name what a clone has: docs/protocols.md sections, no issue numbers.
+
+    The protocol notes used to live beside the repository (PROTOCOLS.md) and
+    some tests named the issue they came from; a user's clone has neither.
+    """
+    root = PACKAGE.parent.parent
+    outside = re.compile(r"PROTOCOLS\.md|shared/|\b[Ii]ssue[ -]\d+")
+    cited = re.compile(r"docs/protocols\.md[^§\n]*((?:§\d+(?:\.\d+)?[,\- and]*)+)")
+    protocols = (root / "docs" / "protocols.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^#+ (\d+(?:\.\d+)?)[. ]", protocols, re.MULTILINE))
+    offenders, unknown = [], []
+    for folder in ("custom_components", "tests", "demo", "script"):
+        for path in sorted((root / folder).rglob("*")):
+            if not path.is_file() or path.suffix not in {".py", ".md", ""}:
+                continue
+            if path == Path(__file__) or "node_modules" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for number, line in enumerate(text.splitlines(), 1):
+                where = f"{path.relative_to(root)}:{number}"
+                if outside.search(line):
+                    offenders.append(where)
+                unknown += [
+                    f"{where} §{section}"
+                    for match in cited.finditer(line)
+                    for section in re.findall(r"§(\d+(?:\.\d+)?)", match.group(1))
+                    if section not in sections
+                ]
+    assert offenders == []
+    assert unknown == []
+    assert {"2.1", "4.2", "6.1", "7.5"} <= sections

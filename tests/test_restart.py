@@ -1,4 +1,4 @@
-"""Restarts at every point of the four flows lose nothing (issue 9, item 3).
+"""Restarts at every point of the four flows lose nothing.
 
 Each flow (movie, TV season, anime series, anime movie) is cut after every one
 of its events. At the cut the hub is either reloaded (the config entry is

@@ -1,7 +1,7 @@
 """Keep a SignalR connection to one Shoko Server's event hub.
 
 Shoko pushes file and series events over SignalR (hub ``/signalr/aggregate``, feed
-``shoko``; shared/PROTOCOLS.md §7.2-7.3). :class:`ShokoEventStream` owns one
+``shoko``; docs/protocols.md §7.2-7.3). :class:`ShokoEventStream` owns one
 pysignalr client at a time and replaces it after every failure, with an exponential
 backoff, so the connection comes back by itself after a Shoko restart or a network
 cut.

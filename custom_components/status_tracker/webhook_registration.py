@@ -2,9 +2,9 @@
 
 Only for services whose user ticked "set up the webhook for me"
 (CONF_REGISTER_WEBHOOK). Sonarr and Radarr get a Webhook connection named after
-the hub (`registration_name`; ``/api/v3/notification``, PROTOCOLS.md §2.3). Seerr's one
+the hub (`registration_name`; ``/api/v3/notification``, docs/protocols.md §2.3). Seerr's one
 webhook agent is pointed at Home Assistant with the payload template the parser
-reads (``/api/v1/settings/notifications/webhook``, §4), unless it is on and
+reads (``/api/v1/settings/notifications/webhook``, docs/protocols.md §4.2), unless it is on and
 sends somewhere else: then it is left alone.
 
 Home Assistant's internal URL is tried first, then its external one. A URL is

@@ -1,6 +1,6 @@
 """Simulated qBittorrent 5.1 WebUI API: login, versions, sync/maindata, info.
 
-`sync/maindata` follows the real incremental protocol (shared/PROTOCOLS.md
+`sync/maindata` follows the real incremental protocol (docs/protocols.md
 §6.4): state per WebUI session, a full update for rid 0 or an unknown rid,
 otherwise only the keys that changed since the answer with that rid, removed
 torrents in `torrents_removed`, empty collections left out. Progress comes from

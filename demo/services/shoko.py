@@ -1,6 +1,6 @@
 """Simulated Shoko Server 5.3: REST v3 and the SignalR aggregate hub.
 
-The hub speaks the SignalR JSON protocol (shared/PROTOCOLS.md §7.2) well enough
+The hub speaks the SignalR JSON protocol (docs/protocols.md §7.2) well enough
 for the integration's pysignalr client: negotiate (with a connection token),
 WebSocket, `{"protocol":"json","version":1}` handshake answered with `{}`,
 records ending in 0x1E, `ShokoEvent:OnConnected` on joining feed `shoko`, a

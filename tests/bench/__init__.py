@@ -1,1 +1,1 @@
-"""Benchmarks of issue 9 item 6 (run with script/bench; skipped otherwise)."""
+"""The performance benchmarks (run with script/bench; skipped otherwise)."""

@@ -1,4 +1,4 @@
-"""Issue 9 item 6: the integration's performance figures, printed by script/bench.
+"""The integration's performance figures, printed by script/bench.
 
 Each benchmark prints one line and adds its figures to artifacts/bench.json;
 script/bench turns that file into a table. Nothing here asserts on time: the

@@ -1,4 +1,4 @@
-"""Fuzzing of the webhooks, the parsers and the Shoko handler (issue 9).
+"""Fuzzing of the webhooks, the parsers and the Shoko handler.
 
 Shared strategies and the case budget. A default run tries a few cases per
 target; `script/fuzz` sets STATUS_TRACKER_FUZZ_EXAMPLES (10,000 by default) and

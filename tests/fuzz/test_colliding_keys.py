@@ -148,7 +148,7 @@ def _request_of(harness: Harness, facts: dict[str, Any]) -> Request:
 
 
 def test_colliding_weak_keys_never_merge_titles() -> None:
-    rng = random.Random("issue-17 colliding keys")
+    rng = random.Random("colliding keys")
     with Counter("colliding keys") as counter:
         for _ in range(permutations_budget()):
             facts, steps = _titles(rng)
@@ -183,7 +183,7 @@ async def test_colliding_movies_through_webhooks(
     seed: int,
 ) -> None:
     """Three movies sharing an IMDb id and a folder, shuffled through the webhooks."""
-    rng = random.Random(f"issue-17 colliding via HA {seed}")
+    rng = random.Random(f"colliding keys via HA {seed}")
     titles = [_movie(n, "tt9900001", "/data/media/movies/Shared") for n in (1, 2, 3)]
     steps = [step for _, movie_steps in titles for step in movie_steps]
     order = steps + [rng.choice(steps) for _ in range(4)]

@@ -59,7 +59,7 @@ def test_random_orders_with_duplicates(name: str) -> None:
     assert expected_state["state"] == Stage.AVAILABLE
     assert len(expected_timeline) == len(reference.only().timeline)
 
-    rng = random.Random(f"issue-9 {name}")
+    rng = random.Random(f"shuffled {name} flow")
     seen: set[tuple[int, ...]] = set()
     index = {id(step): i for i, step in enumerate(steps)}
     with Counter(f"orders {name}") as counter:

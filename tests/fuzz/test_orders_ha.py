@@ -50,7 +50,7 @@ async def test_movie_flow_shuffled_through_webhooks(
     seed: int,
 ) -> None:
     """A shuffled, duplicated movie flow ends available with the same timeline."""
-    order = shuffled(movie_flow(), random.Random(f"issue-9 movie via HA {seed}"))
+    order = shuffled(movie_flow(), random.Random(f"shuffled movie flow via HA {seed}"))
     for service, body in order:
         response = await post_webhook(service, body)
         assert response.status == HTTPStatus.OK

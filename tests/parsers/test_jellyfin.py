@@ -81,7 +81,7 @@ def test_item_added_episode(load_fixture: LoadFixture) -> None:
     assert result.series_id == SHOW_ID
     assert result.series_name == "Example Show"
     assert (result.season, result.episode, result.episode_end) == (1, 1, None)
-    # The episode's own ids, not the series' (PROTOCOLS.md §1).
+    # The episode's own ids, not the series' (docs/protocols.md §1).
     assert result.provider_ids == {"tvdb": "349232", "imdb": "tt0959621"}
     assert result.series_provider_ids is None
 

@@ -1,6 +1,6 @@
 """Clients for Sonarr v4 and Radarr v5/v6, REST base ``/api/v3``.
 
-Connections ("notifications") follow ``ProviderControllerBase`` (PROTOCOLS.md
+Connections ("notifications") follow ``ProviderControllerBase`` (docs/protocols.md
 §2.3): ``GET /api/v3/notification`` lists them, ``POST`` creates (201 + the
 resource), ``PUT /{id}`` replaces one (202), ``DELETE /{id}`` removes it, and
 ``POST /api/v3/notification/test`` tests a resource without saving it: a

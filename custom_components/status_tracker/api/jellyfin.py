@@ -264,7 +264,7 @@ class JellyfinClient(ServiceClient):
 
         ``GET /Items?Recursive=true&IncludeItemTypes=<Movie|Series>&SearchTerm=
         &Fields=ProviderIds,Path&Limit=``. Jellyfin cannot filter by provider id
-        (PROTOCOLS.md §5.2), so callers search by title and compare
+        (docs/protocols.md §5.2), so callers search by title and compare
         ``ProviderIds`` themselves. Raise ValueError for another type, a blank
         term or a limit below 1.
         """
@@ -319,7 +319,7 @@ class JellyfinClient(ServiceClient):
         """Delete an item from the library **and its files from disk**.
 
         ``DELETE /Items/{itemId}`` answers 204; Jellyfin deletes with
-        ``DeleteFileLocation = true`` (PROTOCOLS.md §5.2). Raises NotFound when
+        ``DeleteFileLocation = true`` (docs/protocols.md §5.2). Raises NotFound when
         the item does not exist, ValueError for an id that is not a GUID.
         """
         await self._async_request(

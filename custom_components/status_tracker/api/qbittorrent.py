@@ -6,7 +6,7 @@ for a session cookie. The cookie is called ``SID`` up to 5.1 and
 ``QBT_SID_<webui port>`` from 5.2 on; this client keeps it itself and sends it in a
 ``Cookie`` header, so it never depends on the cookie jar of the aiohttp session.
 
-Session rules (shared/PROTOCOLS.md §6.1):
+Session rules (docs/protocols.md §6.1):
 
 - A login answers ``200 Ok.`` (≤ 5.1) or ``204`` (5.2) on success, ``200 Fails.``
   (≤ 5.1) or ``401`` (5.2) for wrong credentials, and ``403`` when the IP address is

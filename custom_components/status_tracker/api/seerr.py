@@ -1,6 +1,6 @@
 """Client for Seerr (and its forks Jellyseerr and Overseerr), REST base ``/api/v1``.
 
-Facts (PROTOCOLS.md §4.2, seerr-team/seerr ``server/routes/request.ts``,
+Facts (docs/protocols.md §4.2, seerr-team/seerr ``server/routes/request.ts``,
 ``media.ts``, ``movie.ts``, ``tv.ts``; entities in ``server/entity/``):
 - ``GET /api/v1/request/{id}`` answers one MediaRequest (``media`` and ``seasons``
   are eager relations, ``requestedBy``/``modifiedBy`` are loaded) or 404.
@@ -15,7 +15,7 @@ Facts (PROTOCOLS.md §4.2, seerr-team/seerr ``server/routes/request.ts``,
   path replaces the whole agent and ``POST .../webhook/test`` sends a
   TEST_NOTIFICATION with the posted settings, answering 204 when the target
   answered 2xx and 500 otherwise (``server/routes/settings/notifications.ts``).
-  Both POSTs expect ``jsonPayload`` JSON-encoded once more (PROTOCOLS.md §4.2).
+  Both POSTs expect ``jsonPayload`` JSON-encoded once more (docs/protocols.md §4.2).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Client for the Shoko Server REST API (v3) and its SignalR hub address.
 
-Facts (PROTOCOLS.md §7, ShokoAnime/ShokoServer v5.3.x and master/v6):
+Facts (docs/protocols.md §7, ShokoAnime/ShokoServer v5.3.x and master/v6):
 - ``POST /api/auth`` with ``{"user", "pass", "device"}`` answers ``200
   {"apikey": "…"}``, ``401`` for wrong credentials and ``400`` when the model is
   invalid (empty user or device). Asking again with the same device returns the

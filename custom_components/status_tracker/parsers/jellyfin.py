@@ -1,4 +1,4 @@
-r"""Parser for the Jellyfin webhook plugin, "Generic" destination (PROTOCOLS.md §5.1).
+r"""Parser for the Jellyfin webhook plugin, "Generic" destination (docs/protocols.md §5.1).
 
 Two body modes are accepted:
 - SendAllProperties: the plugin's data object as JSON. PascalCase keys, native ints,

@@ -6,7 +6,7 @@ has the same shape as `parse_jellyfin` produces for an ItemAdded body:
 N-form GUIDs, provider ids keyed by lower-cased name ("tmdb", "tvdb",
 "shoko series"), season/episode numbers of episodes.
 
-REST DTOs differ from the webhook data object (PROTOCOLS.md §5.2): `Type` instead of
+REST DTOs differ from the webhook data object (docs/protocols.md §5.2): `Type` instead of
 `ItemType`, `ProductionYear` instead of `Year`, `ParentIndexNumber`/`IndexNumber`/
 `IndexNumberEnd` instead of `SeasonNumber`/`EpisodeNumber`/`EpisodeNumberEnd`, and
 provider ids in a `ProviderIds` object ({"Tmdb": "603"}) instead of `Provider_tmdb`

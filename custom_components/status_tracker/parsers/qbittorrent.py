@@ -3,7 +3,7 @@
 qBittorrent's WebUI sends the whole torrent list once (``full_update: true``) and
 then only what changed since the ``rid`` the client sends back: per torrent the
 changed keys, new torrents with all keys, and ``torrents_removed``
-(shared/PROTOCOLS.md §6.4). `MaindataMerger` keeps the merged torrents of one WebUI
+(docs/protocols.md §6.4). `MaindataMerger` keeps the merged torrents of one WebUI
 session and turns every answer into a `TorrentSnapshot`.
 
 Validation. The answer's structure is checked strictly and any problem raises

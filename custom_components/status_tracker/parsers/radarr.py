@@ -1,4 +1,4 @@
-"""Parser for Radarr v5/v6 webhooks (PROTOCOLS.md §3.1).
+"""Parser for Radarr v5/v6 webhooks (docs/protocols.md §3.1).
 
 Radarr has no import-complete shape: every `Download` carries one `movieFile`.
 Movie observations never carry episodes.

@@ -1,4 +1,4 @@
-"""Parser for Seerr / Jellyseerr / Overseerr webhooks (PROTOCOLS.md §4.1).
+"""Parser for Seerr / Jellyseerr / Overseerr webhooks (docs/protocols.md §4.1).
 
 The body is Seerr's default JSON template after substitution: every value is a
 string ("" when absent, ids as "603"), and `media` / `request` are null when the

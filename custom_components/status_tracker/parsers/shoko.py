@@ -1,4 +1,4 @@
-"""Parser for Shoko Server SignalR events (PROTOCOLS.md §7.3 and §7.5).
+"""Parser for Shoko Server SignalR events (docs/protocols.md §7.3 and §7.5).
 
 The hub sends invocations ``{"type": 1, "target": <event name>, "arguments":
 [payload]}``; `parse_shoko_event` takes the target and the arguments array. Payload

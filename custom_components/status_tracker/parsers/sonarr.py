@@ -1,4 +1,4 @@
-"""Parser for Sonarr v4 webhooks (PROTOCOLS.md §2.1).
+"""Parser for Sonarr v4 webhooks (docs/protocols.md §2.1).
 
 `Download` comes in two shapes with the same event type: one webhook per imported
 file (`episodeFile`, `isUpgrade`) and, with "On Import Complete", one webhook per
