@@ -24,6 +24,9 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
 from yarl import URL
 
 from custom_components.status_tracker.const import DOMAIN
+from custom_components.status_tracker.diagnostics import (
+    async_get_config_entry_diagnostics,
+)
 from custom_components.status_tracker.store import PROGRESS_SAVE_INTERVAL, SAVE_DELAY
 
 from .conftest import PostWebhook, mock_health, mock_recent_items, subentry_data
@@ -327,3 +330,19 @@ async def test_changing_progress_is_written_every_interval(
     assert len(writes) == 2, writes
     assert writes[0] <= PROGRESS_SAVE_INTERVAL + 10
     assert writes[1] - writes[0] <= PROGRESS_SAVE_INTERVAL + 10
+
+
+async def test_diagnostics_show_the_session(
+    hass: HomeAssistant, hub_entry: MockConfigEntry, qbittorrent: FakeQBittorrent
+) -> None:
+    """Diagnostics say whether the WebUI session is up and how many logins it took."""
+    qbittorrent.answers = [full_answer()]
+    hub_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(hub_entry.entry_id)
+    await hass.async_block_till_done()
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, hub_entry)
+
+    (service,) = [s for s in diagnostics["services"] if s["service"] == "qbittorrent"]
+    assert service["coordinator"]["session"] == {"logged_in": True, "logins": 1}
+    assert "correct horse" not in str(diagnostics)

@@ -11,6 +11,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_API_KEY, CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID
+from .coordinator import QBittorrentCoordinator
 from .runtime import HubRuntime, StatusTrackerConfigEntry
 
 TO_REDACT: Final = {CONF_API_KEY, CONF_PASSWORD, CONF_USERNAME, CONF_WEBHOOK_ID}
@@ -76,13 +77,21 @@ def _coordinator(hub: HubRuntime, subentry_id: str) -> dict[str, Any] | None:
     if coordinator is None:
         return None
     interval = coordinator.update_interval
-    return {
+    found: dict[str, Any] = {
         "last_update_success": coordinator.last_update_success,
         "update_interval_seconds": interval.total_seconds() if interval else None,
         "last_exception": type(coordinator.last_exception).__name__
         if coordinator.last_exception
         else None,
     }
+    if isinstance(coordinator, QBittorrentCoordinator):
+        # Each login starts a WebUI session (and a full sync answer): many
+        # logins mean the session keeps expiring.
+        found["session"] = {
+            "logged_in": not coordinator.client.needs_login,
+            "logins": coordinator.client.login_count,
+        }
+    return found
 
 
 def _event_hub(hub: HubRuntime, subentry_id: str) -> dict[str, Any] | None:

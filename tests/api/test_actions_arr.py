@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import copy
 from http import HTTPStatus
-import json
 from pathlib import Path
 from typing import Any
 
@@ -364,39 +362,6 @@ async def test_search_episodes_unexpected(
     assert API_KEY not in str(exc_info.value)
 
 
-async def test_episode_files_present(
-    sonarr: SonarrClient, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """(season, episode) of the episodes whose hasFile is true, from one request."""
-    episodes = json.loads(EPISODES_FIXTURE.read_text(encoding="utf-8"))
-    for episode, file_id in zip(episodes[1:3], (7001, 7002), strict=True):
-        episode.update(hasFile=True, episodeFileId=file_id)
-    malformed = copy.deepcopy(episodes[3])
-    del malformed["seasonNumber"]
-    malformed["hasFile"] = True
-    aioclient_mock.get(
-        f"{SONARR_URL}/api/v3/episode",
-        json=[*episodes, malformed, {**episodes[3], "hasFile": "yes"}, None],
-    )
-
-    present = await sonarr.async_get_episode_files_present(7)
-
-    assert present == {(1, 1), (1, 2)}
-    method, url, _, _ = only_call(aioclient_mock)
-    assert method == "GET"
-    assert url.path == "/api/v3/episode"
-    assert dict(url.query) == {"seriesId": "7"}
-
-
-async def test_episode_files_present_unexpected(
-    sonarr: SonarrClient, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """A paged object instead of the episode array is an unexpected response."""
-    aioclient_mock.get(f"{SONARR_URL}/api/v3/episode", json={"records": []})
-    with pytest.raises(UnexpectedResponse):
-        await sonarr.async_get_episode_files_present(7)
-
-
 # --- Radarr --------------------------------------------------------------------
 
 
@@ -579,11 +544,6 @@ async def test_search_movies_refuses_empty(
             "post",
             f"{SONARR_URL}/api/v3/command",
             lambda s, r: s.async_search_episodes([701]),
-        ),
-        (
-            "get",
-            f"{SONARR_URL}/api/v3/episode",
-            lambda s, r: s.async_get_episode_files_present(7),
         ),
         (
             "delete",

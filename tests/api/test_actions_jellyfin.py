@@ -125,51 +125,6 @@ async def test_delete_item_refuses_non_guid(
 # --- items by id -------------------------------------------------------------------
 
 
-async def test_get_items(
-    client: JellyfinClient, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """Raw DTOs with ProviderIds and Path; non-objects are dropped."""
-    series = fixture("api_items_series.json")["Items"][0]
-    movie = recent_items()[0]
-    aioclient_mock.get(ITEMS_URL, json=query_result([movie, series, "garbage", None]))
-
-    items = await client.async_get_items(
-        [MOVIE_ID, "1A2B3C4D-5E6F-47A8-B9C0-D1E2F3A4B5C6", MOVIE_ID, "  "]
-    )
-
-    assert items == [movie, series]
-    method, url, _ = only_call(aioclient_mock)
-    assert method == "GET"
-    assert url.path == "/Items"
-    assert dict(url.query) == {
-        "ids": f"{MOVIE_ID},{SERIES_ID}",
-        "Fields": "ProviderIds,Path",
-    }
-
-
-async def test_get_items_batches(
-    client: JellyfinClient, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """51 ids cost two requests; none cost none."""
-    aioclient_mock.get(ITEMS_URL, json=query_result([]))
-
-    assert await client.async_get_items([]) == []
-    assert aioclient_mock.call_count == 0
-
-    assert await client.async_get_items([f"{i:032x}" for i in range(51)]) == []
-    assert aioclient_mock.call_count == 2
-    assert aioclient_mock.mock_calls[1][1].query["ids"] == f"{50:032x}"
-
-
-async def test_get_items_unexpected(
-    client: JellyfinClient, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """An answer without an Items array is an unexpected response."""
-    aioclient_mock.get(ITEMS_URL, json={"TotalRecordCount": 0})
-    with pytest.raises(UnexpectedResponse, match="Items array"):
-        await client.async_get_items([MOVIE_ID])
-
-
 # --- search ------------------------------------------------------------------------
 
 
@@ -393,7 +348,6 @@ async def test_library_page_refuses_bad_arguments(
 @pytest.mark.parametrize(
     ("url", "call"),
     [
-        (ITEMS_URL, lambda c: c.async_get_items([MOVIE_ID])),
         (ITEMS_URL, lambda c: c.async_search("Movie", "Example Movie")),
         (
             f"{JELLYFIN_URL}/Shows/{SERIES_ID}/Episodes",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from http import HTTPStatus
 from typing import Any
 
@@ -408,113 +407,6 @@ async def test_ids_checked(
         await client.async_get_request(bad_id)
     with pytest.raises(ValueError, match="media_id"):
         await client.async_delete_media(bad_id)
-    with pytest.raises(ValueError, match="tmdb_id"):
-        await client.async_get_media_by_tmdb("movie", bad_id)
-    assert aioclient_mock.call_count == 0
-
-
-# --- media by TMDB id -------------------------------------------------------------------
-
-
-async def test_media_by_tmdb_movie(
-    client: SeerrClient, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """GET /api/v1/movie/{tmdbId} → mediaInfo with its request ids."""
-    media_info = {
-        **MOVIE_MEDIA,
-        "requests": [MOVIE_REQUEST, {"id": "x"}, "garbage"],
-        "issues": [],
-        "seasons": [],
-    }
-    aioclient_mock.get(
-        f"{SEERR_URL}/api/v1/movie/603",
-        json={
-            "id": 603,
-            "imdbId": "tt0133093",
-            "title": "Example Movie",
-            "releaseDate": "1999-03-30",
-            "status": "Released",
-            "mediaInfo": media_info,
-            "onUserWatchlist": False,
-        },
-    )
-
-    media = await client.async_get_media_by_tmdb("movie", 603)
-
-    assert media == SeerrMedia(
-        id=101,
-        media_type="movie",
-        tmdb_id=603,
-        status=5,
-        jellyfin_media_id="0d3b5f7a9c1e4d6f8a0b2c4e6d8f1a3b",
-        external_service_id=12,
-        request_ids=(201,),
-    )
-    method, url, _ = only_call(aioclient_mock)
-    assert method == "GET"
-    assert str(url) == f"{SEERR_URL}/api/v1/movie/603"
-
-
-async def test_media_by_tmdb_tv(
-    client: SeerrClient, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """TV titles are looked up at /api/v1/tv/{tmdbId}."""
-    media_info = {**copy.deepcopy(SHOW_REQUEST["media"]), "requests": [SHOW_REQUEST]}
-    aioclient_mock.get(
-        f"{SEERR_URL}/api/v1/tv/1396",
-        json={"id": 1396, "name": "Example Show", "mediaInfo": media_info},
-    )
-
-    media = await client.async_get_media_by_tmdb("tv", 1396)
-
-    assert media == SeerrMedia(
-        id=102,
-        media_type="tv",
-        tmdb_id=1396,
-        tvdb_id=81189,
-        status=4,
-        jellyfin_media_id="1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6",
-        external_service_id=7,
-        request_ids=(202,),
-    )
-
-
-@pytest.mark.parametrize(
-    "mock_kwargs",
-    [
-        {"json": {"id": 603, "title": "Example Movie"}},
-        {"json": {"id": 603, "title": "Example Movie", "mediaInfo": None}},
-        {"status": HTTPStatus.NOT_FOUND, "json": {"message": "Movie not found."}},
-    ],
-)
-async def test_media_by_tmdb_absent(
-    client: SeerrClient,
-    aioclient_mock: AiohttpClientMocker,
-    mock_kwargs: dict[str, Any],
-) -> None:
-    """No mediaInfo (nobody requested it) or a 404 means Seerr has no media row."""
-    aioclient_mock.get(f"{SEERR_URL}/api/v1/movie/603", **mock_kwargs)
-    assert await client.async_get_media_by_tmdb("movie", 603) is None
-
-
-async def test_media_by_tmdb_malformed(
-    client: SeerrClient, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """A mediaInfo without id is unexpected."""
-    aioclient_mock.get(
-        f"{SEERR_URL}/api/v1/movie/603",
-        json={"id": 603, "mediaInfo": {"status": 5}},
-    )
-    with pytest.raises(UnexpectedResponse, match="malformed mediaInfo"):
-        await client.async_get_media_by_tmdb("movie", 603)
-
-
-async def test_media_by_tmdb_refuses_type(
-    client: SeerrClient, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """Only the two Seerr media types are accepted."""
-    with pytest.raises(ValueError, match="media_type"):
-        await client.async_get_media_by_tmdb("series", 1396)  # type: ignore[arg-type]
     assert aioclient_mock.call_count == 0
 
 
@@ -548,7 +440,6 @@ async def test_media_by_tmdb_refuses_type(
         ),
         ("delete", "/api/v1/request/201", lambda c: c.async_delete_request(201)),
         ("delete", "/api/v1/media/101", lambda c: c.async_delete_media(101)),
-        ("get", "/api/v1/tv/1396", lambda c: c.async_get_media_by_tmdb("tv", 1396)),
     ],
 )
 async def test_errors_mapped(

@@ -149,10 +149,6 @@ async def test_file_by_path_suffix(
             ),
         ),
     )
-    assert info.series_ids == (42,)
-    assert info.episode_ids == (1001,)
-    assert info.anidb_anime_ids == (17617,)
-    assert info.anidb_episode_ids == (271001,)
     method, url, _ = only_call(aioclient_mock)
     assert method == "GET"
     assert url.path == "/api/v3/File/PathEndsWith"
@@ -190,10 +186,6 @@ async def test_file_linked_to_two_episodes_and_unknown_rows(
         ShokoCrossReference(None, None, None, 17700),
         ShokoCrossReference(None, None, None, None),
     )
-    assert info.series_ids == (42,)
-    assert info.episode_ids == (1001,)
-    assert info.anidb_anime_ids == (17617, 17700)
-    assert info.anidb_episode_ids == (271001, 271002)
 
 
 async def test_unmatched_file(
@@ -206,7 +198,6 @@ async def test_unmatched_file(
     info = await client.async_get_file_by_path_suffix(RELATIVE_PATH)
 
     assert info == ShokoFileInfo(file_id=5001)
-    assert info.series_ids == ()
 
 
 async def test_file_without_xrefs_field(

@@ -141,7 +141,7 @@ async def test_qbittorrent_nox(qbittorrent_nox: QBittorrentNox) -> None:
         )
         version = await client.async_validate()
         assert version.app_version.startswith(("v4.", "v5."))
-        assert version.api_version_info >= (2, 0)
+        assert version.api_version.startswith("2.")
         assert client.login_count == 1
         _LOGGER.info(
             "qbittorrent-nox %s (WebAPI %s) ready after %.2f s",
@@ -242,6 +242,3 @@ async def test_qbittorrent_nox(qbittorrent_nox: QBittorrentNox) -> None:
         assert client.login_count == 3
         assert poller.merger.apply(answer, INSTANCE).full
         assert set(poller.merger.torrents) == set(states)
-
-        await client.async_logout()
-        assert client.needs_login

@@ -329,17 +329,6 @@ class SonarrClient(ArrClient):
             "/api/v3/episode", {"seriesId": str(series_id)}, "episodes"
         )
 
-    async def async_get_episode_files_present(
-        self, series_id: int
-    ) -> set[tuple[int, int]]:
-        """Return (season, episode) of every episode of a series that has a file.
-
-        One ``GET /api/v3/episode?seriesId=`` request; an episode counts when its
-        ``hasFile`` is true. Malformed elements are skipped.
-        """
-        _, present = await self.async_get_episodes_and_files(series_id)
-        return present
-
     async def async_get_episodes_and_files(
         self, series_id: int
     ) -> tuple[list[EpisodeRef], set[tuple[int, int]]]:

@@ -226,18 +226,6 @@ class JellyfinClient(ServiceClient):
             start_index=start_index,
         )
 
-    async def async_get_items(self, item_ids: Iterable[str]) -> list[dict[str, Any]]:
-        """Return the DTOs of items by id, with ``ProviderIds`` and ``Path``.
-
-        ``GET /Items?ids=…&Fields=ProviderIds,Path`` in batches of 50 ids. Items
-        Jellyfin does not know are simply absent; elements that are not objects
-        are skipped.
-        """
-        items: list[dict[str, Any]] = []
-        for data in await self._async_get_by_ids(item_ids, ITEM_FIELDS):
-            items.extend(_item_dicts(data))
-        return items
-
     async def _async_get_by_ids(
         self, item_ids: Iterable[str], fields: Sequence[str]
     ) -> list[dict[str, Any]]:

@@ -89,11 +89,6 @@ class QBittorrentVersion:
     # WebUI API version, e.g. "2.8.19" (4.5.2) or "2.11.4" (5.1.4).
     api_version: str
 
-    @property
-    def api_version_info(self) -> tuple[int, ...]:
-        """Return the WebUI API version as numbers, for comparisons: (2, 11, 4)."""
-        return tuple(int(part) for part in self.api_version.split("."))
-
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
@@ -157,11 +152,6 @@ class QBittorrentClient(ServiceClient):
     def __repr__(self) -> str:
         """Return a representation without credentials or session cookie."""
         return f"<{type(self).__name__} {self._host}>"
-
-    @property
-    def uses_api_key(self) -> bool:
-        """Return True when the client authenticates with an API key."""
-        return self._api_key is not None
 
     @property
     def needs_login(self) -> bool:
@@ -331,20 +321,6 @@ class QBittorrentClient(ServiceClient):
                 )
             await self._async_login_locked()
             return True
-
-    async def async_logout(self) -> None:
-        """End the WebUI session (best effort: errors are logged, not raised)."""
-        if self._api_key is not None:
-            return
-        async with self._login_lock:
-            if not self._logged_in:
-                return
-            try:
-                await self._async_send("POST", LOGOUT_PATH)
-            except CannotConnect as err:
-                _LOGGER.debug("Logout from %s failed: %s", self._host, err)
-            finally:
-                self._forget_session()
 
     async def _async_api_request(
         self,

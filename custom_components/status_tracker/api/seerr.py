@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import json
 import logging
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from .client import (
     ApiKeyClient,
@@ -34,7 +34,7 @@ from .client import (
     json_str,
     positive_id,
 )
-from .errors import NotFound, UnexpectedResponse
+from .errors import UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -42,7 +42,6 @@ REQUEST_PATH: Final = "/api/v1/request"
 MEDIA_PATH: Final = "/api/v1/media"
 WEBHOOK_SETTINGS_PATH: Final = "/api/v1/settings/notifications/webhook"
 # Seerr's MediaType values, which are also the lookup routes' names.
-MEDIA_TYPES: Final = frozenset({"movie", "tv"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,36 +245,6 @@ class SeerrClient(ApiKeyClient):
         """
         positive_id(media_id, "media_id")
         await self._async_request("DELETE", f"{MEDIA_PATH}/{media_id}", not_found=True)
-
-    async def async_get_media_by_tmdb(
-        self, media_type: Literal["movie", "tv"], tmdb_id: int
-    ) -> SeerrMedia | None:
-        """Return Seerr's media row for a TMDB id, None if Seerr has none.
-
-        ``GET /api/v1/movie/{tmdbId}`` or ``GET /api/v1/tv/{tmdbId}``; the row is
-        the answer's ``mediaInfo``, absent for titles nobody requested. A 404
-        (some versions, for ids TMDB does not know) is None too. Raise ValueError
-        for another media type or an id below 1.
-        """
-        if media_type not in MEDIA_TYPES:
-            raise ValueError("media_type must be 'movie' or 'tv'")
-        positive_id(tmdb_id, "tmdb_id")
-        path = f"/api/v1/{media_type}/{tmdb_id}"
-        try:
-            data = json_object(
-                await self._async_get_json(path, not_found=True), "media details"
-            )
-        except NotFound:
-            return None
-        info = data.get("mediaInfo")
-        if info is None:
-            return None
-        media = _parse_media(info)
-        if media is None:
-            raise UnexpectedResponse(
-                self._describe("GET", path, "answered a malformed mediaInfo")
-            )
-        return media
 
 
 def _webhook_body(settings: SeerrWebhookSettings) -> dict[str, Any]:

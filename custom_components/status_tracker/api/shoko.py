@@ -80,12 +80,6 @@ class ShokoVersion:
     # Git tag of a release build ("v5.3.3"), None for dev builds.
     tag: str | None = None
 
-    @property
-    def major(self) -> int | None:
-        """Return the major version number, None if the version has none."""
-        head = self.version.strip().lstrip("vV").split(".", 1)[0]
-        return int(head) if head.isascii() and head.isdigit() else None
-
 
 @dataclass(frozen=True, slots=True)
 class ShokoFileInfo:
@@ -95,26 +89,6 @@ class ShokoFileInfo:
     # One entry per linked episode; Shoko ids are None until the series and
     # episode rows exist (AniDB ids are there from the match on).
     cross_references: tuple[ShokoCrossReference, ...] = ()
-
-    @property
-    def series_ids(self) -> tuple[int, ...]:
-        """Return the Shoko series ids, sorted, without duplicates."""
-        return _sorted_ids(x.series_id for x in self.cross_references)
-
-    @property
-    def episode_ids(self) -> tuple[int, ...]:
-        """Return the Shoko episode ids, sorted, without duplicates."""
-        return _sorted_ids(x.episode_id for x in self.cross_references)
-
-    @property
-    def anidb_anime_ids(self) -> tuple[int, ...]:
-        """Return the AniDB anime ids, sorted, without duplicates."""
-        return _sorted_ids(x.anidb_anime_id for x in self.cross_references)
-
-    @property
-    def anidb_episode_ids(self) -> tuple[int, ...]:
-        """Return the AniDB episode ids, sorted, without duplicates."""
-        return _sorted_ids(x.anidb_episode_id for x in self.cross_references)
 
 
 class ShokoClient(ServiceClient):
@@ -142,18 +116,9 @@ class ShokoClient(ServiceClient):
     def signalr_url(self) -> str:
         """Return the http(s) URL of the aggregate hub with the event feeds.
 
-        The key is not part of it; send `signalr_headers` with the connection.
+        The key is not part of it: the connection sends it in a header.
         """
         return f"{self.base_url}{SIGNALR_HUB_PATH}?feeds={','.join(SIGNALR_FEEDS)}"
-
-    @property
-    def signalr_headers(self) -> dict[str, str]:
-        """Return the headers that authenticate the SignalR connection.
-
-        v5.3.3's hub accepts anonymous clients; v6 joins feeds for the connected
-        user, so the key is sent there as on every REST call.
-        """
-        return self._auth_headers()
 
     # -- REST -----------------------------------------------------------------
 
