@@ -17,7 +17,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
-from .api.test_actions_arr import EXAMPLE_MOVIE, EXAMPLE_SHOW
+from .api.test_arr_client import EXAMPLE_MOVIE, EXAMPLE_SHOW
 from .conftest import SUBENTRY_IDS, URLS, PostWebhook, mock_health
 from .flows import MOVIE_JELLYFIN_ID, load_fixture, sonarr_episode_list
 from .test_action_retry_verify import (

@@ -38,7 +38,7 @@ from custom_components.status_tracker.const import (
     DOMAIN,
 )
 
-from .api.test_actions_seerr import MOVIE_REQUEST, SHOW_REQUEST
+from .api.test_seerr_client import MOVIE_REQUEST, SHOW_REQUEST
 from .conftest import ENTRY_ID, URLS, PostWebhook, subentry_data
 from .flows import (
     MOVIE_HASH,

@@ -8,15 +8,7 @@ import logging
 import re
 from typing import Any, Final
 
-import aiohttp
-
-from .client import (
-    DEFAULT_TIMEOUT,
-    ServiceClient,
-    json_object,
-    json_optional_int,
-    json_str,
-)
+from .client import ApiKeyClient, json_object, json_optional_int, json_str
 from .errors import UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
@@ -95,7 +87,7 @@ def _item_types(item_types: Sequence[str]) -> list[str]:
     return types
 
 
-class JellyfinClient(ServiceClient):
+class JellyfinClient(ApiKeyClient):
     """Jellyfin client authenticating with an API key.
 
     The ``Authorization: MediaBrowser Token=`` header is used because the legacy
@@ -104,18 +96,6 @@ class JellyfinClient(ServiceClient):
     """
 
     service_name = "Jellyfin"
-
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        url: str,
-        api_key: str,
-        *,
-        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
-    ) -> None:
-        """Initialize the client."""
-        super().__init__(session, url, timeout=timeout)
-        self._api_key = api_key
 
     def _auth_headers(self) -> dict[str, str]:
         """Return the MediaBrowser authorization header."""

@@ -46,8 +46,7 @@ import aiohttp
 
 from ..core.observations import ShokoCrossReference
 from .client import (
-    DEFAULT_TIMEOUT,
-    ServiceClient,
+    ApiKeyClient,
     json_object,
     json_optional_int,
     json_optional_str,
@@ -91,22 +90,10 @@ class ShokoFileInfo:
     cross_references: tuple[ShokoCrossReference, ...] = ()
 
 
-class ShokoClient(ServiceClient):
+class ShokoClient(ApiKeyClient):
     """Shoko Server client authenticating with an API key (``apikey`` header)."""
 
     service_name = "Shoko"
-
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        url: str,
-        api_key: str,
-        *,
-        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
-    ) -> None:
-        """Initialize the client; raise ValueError on an invalid URL."""
-        super().__init__(session, url, timeout=timeout)
-        self._api_key = api_key
 
     def _auth_headers(self) -> dict[str, str]:
         """Return the API key header."""

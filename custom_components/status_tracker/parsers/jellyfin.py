@@ -109,13 +109,13 @@ def _read_item(root: JsonObject, schema: _Schema, event: JellyfinEvent) -> Jelly
     series_name = root.optional_str(schema.series_name)
     return JellyfinItem(
         event=event,
-        item_id=_require_guid(root, schema.item_id),
+        item_id=require_guid(root, schema.item_id),
         item_type=unescape(root.require_nonempty_str(schema.item_type)),
         name=unescape(root.require_str(schema.name)),
         # Jellyfin has no year 0; treat it like the *arr "unknown".
         year=schema.read_number(root, schema.year) or None,
         provider_ids=read_provider_ids(root),
-        series_id=_optional_guid(root, schema.series_id),
+        series_id=optional_guid(root, schema.series_id),
         series_name=unescape(series_name) if series_name else None,
         season=schema.read_number(root, schema.season),
         episode=schema.read_number(root, schema.episode),
@@ -128,7 +128,7 @@ def unescape(text: str) -> str:
     return text.replace('\\"', '"')
 
 
-def _optional_guid(root: JsonObject, key: str) -> str | None:
+def optional_guid(root: JsonObject, key: str) -> str | None:
     """Read a Jellyfin GUID in N or D form and return it in N form."""
     guid = normalize_jellyfin_id(root.optional_str(key))
     if guid is None:
@@ -138,9 +138,9 @@ def _optional_guid(root: JsonObject, key: str) -> str | None:
     return guid
 
 
-def _require_guid(root: JsonObject, key: str) -> str:
+def require_guid(root: JsonObject, key: str) -> str:
     """Read a GUID that must be present."""
-    guid = _optional_guid(root, key)
+    guid = optional_guid(root, key)
     if guid is None:
         raise root.invalid(key, "is missing (expected a GUID)")
     return guid

@@ -24,9 +24,10 @@ import logging
 import re
 from typing import Final
 
-from ..core.observations import JellyfinEvent, JellyfinItem, normalize_jellyfin_id
+from ..core.observations import JellyfinEvent, JellyfinItem
 from .errors import InvalidPayload
 from .fields import JsonObject
+from .jellyfin import optional_guid, require_guid
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ LIBRARY_TYPES: Final = frozenset({"Movie", "Series"})
 # LocationType of missing episodes (known from metadata, no file).
 VIRTUAL_LOCATION: Final = "Virtual"
 
-_HEX_DIGITS: Final = frozenset("0123456789abcdef")
 
 # Jellyfin writes DateTimes as "yyyy-MM-ddTHH:mm:ss.fffffffZ" (7 fractional digits,
 # JsonDateTimeConverter). Offsets and other fraction lengths are accepted too.
@@ -95,36 +95,18 @@ def _read_item(dto: Mapping[str, object], item_type: str) -> JellyfinItem:
     root = JsonObject(dto)
     return JellyfinItem(
         event=JellyfinEvent.ITEM_ADDED,
-        item_id=_require_guid(root, "Id"),
+        item_id=require_guid(root, "Id"),
         item_type=item_type,
         name=root.require_str("Name"),
         # Jellyfin has no year 0; treat it like "unknown", as the webhook parser does.
         year=root.optional_int("ProductionYear") or None,
         provider_ids=_read_provider_ids(dto),
-        series_id=_optional_guid(root, "SeriesId"),
+        series_id=optional_guid(root, "SeriesId"),
         series_name=root.optional_str("SeriesName"),
         season=root.optional_int("ParentIndexNumber"),
         episode=root.optional_int("IndexNumber"),
         episode_end=root.optional_int("IndexNumberEnd"),
     )
-
-
-def _optional_guid(root: JsonObject, key: str) -> str | None:
-    """Read a GUID in N or D form and return it in N form."""
-    guid = normalize_jellyfin_id(root.optional_str(key))
-    if guid is None:
-        return None
-    if len(guid) != 32 or not _HEX_DIGITS.issuperset(guid):
-        raise root.invalid(key, "must be a GUID (32 hex digits, dashes allowed)")
-    return guid
-
-
-def _require_guid(root: JsonObject, key: str) -> str:
-    """Read a GUID that must be present."""
-    guid = _optional_guid(root, key)
-    if guid is None:
-        raise root.invalid(key, "is missing (expected a GUID)")
-    return guid
 
 
 def _read_provider_ids(dto: Mapping[str, object]) -> dict[str, str]:

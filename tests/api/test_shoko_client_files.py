@@ -1,4 +1,4 @@
-"""Tests for the Shoko calls the actions and the library sync need."""
+"""The Shoko client: files by path, import folders, forgetting missing files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for the qBittorrent calls the actions need (torrent lookup and delete)."""
+"""The qBittorrent client: finding and deleting torrents."""
 
 from __future__ import annotations
 
