@@ -9,12 +9,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .card import async_setup_card
 from .catch_up import CatchUp
 from .const import CONF_WEBHOOK_ID, DOMAIN
 from .deletion_propagation import async_subscribe_deletion_propagation
 from .entity import hub_device_info
 from .episode_lists import EpisodeLists
-from .frontend import async_setup_frontend
 from .log_redaction import WEBHOOK_IDS
 from .maintenance import Maintenance
 from .presence_checks import PresenceChecks
@@ -39,7 +39,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions: they exist even while no hub is loaded."""
     async_setup_services(hass)
     async_setup_websocket_api(hass)
-    await async_setup_frontend(hass)
+    await async_setup_card(hass)
     return True
 
 

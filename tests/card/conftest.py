@@ -148,7 +148,7 @@ CARD_JS = (
     ROOT
     / "custom_components"
     / "status_tracker"
-    / "frontend"
+    / "www"
     / "status-tracker-card.js"
 )
 HARNESS_JS = Path(__file__).parent / "harness.js"

@@ -1,6 +1,6 @@
 """Serve the Lovelace card and make it known to the frontend.
 
-The built card (frontend/status-tracker-card.js in this package) is served from
+The built card (www/status-tracker-card.js in this package) is served from
 a static path. In Lovelace storage mode it is added as a dashboard resource; the
 resource URL carries a hash of the file so an upgrade busts browser caches, and
 an existing resource of this card is updated, never duplicated. In YAML mode
@@ -25,7 +25,7 @@ from .const import DOMAIN
 
 _LOGGER = logging.getLogger(__name__)
 
-CARD_FILE: Final = Path(__file__).parent / "frontend" / "status-tracker-card.js"
+CARD_FILE: Final = Path(__file__).parent / "www" / "status-tracker-card.js"
 URL_BASE: Final = f"/{DOMAIN}"
 CARD_URL: Final = f"{URL_BASE}/{CARD_FILE.name}"
 DATA_CARD_URL: Final = f"{DOMAIN}_card_url"
@@ -40,7 +40,7 @@ def _is_card_url(url: str) -> bool:
     return url.split("?", 1)[0] == CARD_URL
 
 
-async def async_setup_frontend(hass: HomeAssistant) -> None:
+async def async_setup_card(hass: HomeAssistant) -> None:
     """Serve the card and register it as a resource once the frontend runs."""
     if hass.data.get(DATA_CARD_URL):
         return

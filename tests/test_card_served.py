@@ -12,14 +12,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
 
-from custom_components.status_tracker import frontend
+from custom_components.status_tracker import card
 from custom_components.status_tracker.const import DOMAIN
 from custom_components.status_tracker.core.lifecycle import download_rate
 from custom_components.status_tracker.core.model import Download, Request
 from custom_components.status_tracker.core.observations import MediaType
 
-CARD = frontend.CARD_FILE
-VERSIONED = f"{frontend.CARD_URL}?v={frontend.card_version(CARD.read_bytes())}"
+CARD = card.CARD_FILE
+VERSIONED = f"{card.CARD_URL}?v={card.card_version(CARD.read_bytes())}"
 
 
 def _resources(hass: HomeAssistant) -> ResourceStorageCollection:
@@ -43,8 +43,8 @@ def test_built_card_is_shipped() -> None:
 
 def test_version_is_a_content_hash() -> None:
     """Different content gives a different URL; the same content the same."""
-    assert frontend.card_version(b"a") == frontend.card_version(b"a")
-    assert frontend.card_version(b"a") != frontend.card_version(b"b")
+    assert card.card_version(b"a") == card.card_version(b"a")
+    assert card.card_version(b"a") != card.card_version(b"b")
     assert VERSIONED.startswith("/status_tracker/status-tracker-card.js?v=")
 
 
@@ -57,7 +57,7 @@ async def test_storage_mode_adds_the_resource_once(hass: HomeAssistant) -> None:
     assert [(i["url"], i["type"]) for i in items] == [(VERSIONED, "module")]
 
     # Registering again (a second start) neither duplicates nor changes it.
-    await frontend.async_register_card(hass, VERSIONED)
+    await card.async_register_card(hass, VERSIONED)
     assert [i["url"] for i in _resources(hass).async_items()] == [VERSIONED]
 
 
@@ -72,9 +72,9 @@ async def test_storage_mode_updates_an_old_version(
         "key": "lovelace_resources",
         "data": {
             "items": [
-                {"id": "old", "type": "module", "url": f"{frontend.CARD_URL}?v=0.0.1"},
+                {"id": "old", "type": "module", "url": f"{card.CARD_URL}?v=0.0.1"},
                 other,
-                {"id": "dup", "type": "module", "url": frontend.CARD_URL},
+                {"id": "dup", "type": "module", "url": card.CARD_URL},
             ]
         },
     }
@@ -93,7 +93,7 @@ async def test_yaml_mode_loads_an_extra_module(hass: HomeAssistant) -> None:
     assert await async_setup_component(hass, "lovelace", {"lovelace": {"mode": "yaml"}})
     # The real frontend would start the HTTP server; its registry is enough here.
     hass.config.components.add("frontend")
-    with patch.object(frontend, "add_extra_js_url") as add_extra_js_url:
+    with patch.object(card, "add_extra_js_url") as add_extra_js_url:
         await _setup(hass)
 
     add_extra_js_url.assert_called_once_with(hass, VERSIONED)
@@ -103,7 +103,7 @@ async def test_yaml_mode_loads_an_extra_module(hass: HomeAssistant) -> None:
 async def test_without_lovelace_nothing_breaks(hass: HomeAssistant) -> None:
     """Without lovelace and frontend the card is only served."""
     await _setup(hass)
-    assert hass.data[frontend.DATA_CARD_URL] == VERSIONED
+    assert hass.data[card.DATA_CARD_URL] == VERSIONED
     assert "lovelace" not in hass.config.components
 
 
@@ -123,10 +123,10 @@ async def test_missing_bundle_only_warns(
     hass: HomeAssistant, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A checkout without a built card still sets up, and says how to build it."""
-    with patch.object(frontend, "CARD_FILE", tmp_path / "missing.js"):
+    with patch.object(card, "CARD_FILE", tmp_path / "missing.js"):
         await _setup(hass)
     assert "script/build_card" in caplog.text
-    assert frontend.DATA_CARD_URL not in hass.data
+    assert card.DATA_CARD_URL not in hass.data
 
 
 def test_download_rate_for_the_card() -> None:
