@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from http import HTTPStatus
 import json
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.webhook import DOMAIN as WEBHOOK_DOMAIN
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.status_tracker.const import DOMAIN
+from custom_components.status_tracker.store import SAVE_DELAY
 
 from .conftest import WEBHOOK_IDS, PostWebhook
 from .flows import jellyfin_episode, load_fixture, movie_flow, tv_flow
@@ -247,3 +255,45 @@ async def test_episodes_before_the_request_wait_and_series_is_looked_up_once(
     await post_webhook("sonarr", load_fixture("sonarr/grab.json"))
     state = hass.states.get(SHOW_SENSOR)
     assert state.attributes["episodes_summary"] == "2/3 available · 1 grabbed"
+
+
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [
+        ("radarr", ("movie", "tmdbId")),
+        ("seerr", ("request", "request_id")),
+        ("sonarr", ("series", "id")),
+    ],
+)
+async def test_numbers_beyond_64_bits_are_refused(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    post_webhook: PostWebhook,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    service: str,
+    path: tuple[str, str],
+) -> None:
+    """A number the store could not write is a 400, and the hub still saves.
+
+    Found by script/fuzz: one such id kept from a webhook made every later
+    write of the hub's data fail (orjson writes 64-bit integers only).
+    """
+    body = {
+        "seerr": movie_flow()[0][1],
+        "radarr": movie_flow()[3][1],
+        "sonarr": tv_flow()[3][1],
+    }[service]
+    body[path[0]][path[1]] = 2**64
+
+    response = await post_webhook(service, body)
+
+    assert response.status == HTTPStatus.BAD_REQUEST
+    assert "out of range" in (await response.json())["error"]
+    for step in movie_flow()[:2]:
+        await post_webhook(*step)
+    freezer.tick(timedelta(seconds=SAVE_DELAY + 1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    stored = hass_storage[f"{DOMAIN}.{init_integration.entry_id}"]["data"]["requests"]
+    assert [request["title"] for request in stored] == ["Example Movie"]

@@ -26,7 +26,7 @@ from custom_components.status_tracker.api import (
     UnexpectedResponse,
     normalize_url,
 )
-from custom_components.status_tracker.api.client import json_object
+from custom_components.status_tracker.api.client import json_object, json_optional_int
 from custom_components.status_tracker.core.observations import EpisodeRef
 
 API_KEY = "0123456789abcdef0123456789abcdef"
@@ -484,3 +484,19 @@ async def test_jellyfin_provider_ids_unexpected(
         await JellyfinClient(session, JELLYFIN_URL, API_KEY).async_get_provider_ids(
             ["0d3b5f7a9c1e4d6f8a0b2c4e6d8f1a3b"]
         )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (7, 7),
+        (0, None),
+        (True, None),
+        ("7", None),
+        (2**63 - 1, 2**63 - 1),
+        (2**63, None),
+    ],
+)
+def test_json_optional_int(value: object, expected: int | None) -> None:
+    """Ids from REST answers: positive 64-bit integers, else unknown (None)."""
+    assert json_optional_int({"id": value}, "id") == expected

@@ -145,11 +145,7 @@ def browser() -> Iterator[Any]:
 
 ROOT = Path(__file__).parent.parent.parent
 CARD_JS = (
-    ROOT
-    / "custom_components"
-    / "status_tracker"
-    / "www"
-    / "status-tracker-card.js"
+    ROOT / "custom_components" / "status_tracker" / "www" / "status-tracker-card.js"
 )
 HARNESS_JS = Path(__file__).parent / "harness.js"
 ORIGIN = "http://127.0.0.1:8123"

@@ -177,6 +177,10 @@ class ApiKeyClient(ServiceClient):
         return {"X-Api-Key": self._api_key}
 
 
+# What a signed 64-bit integer holds: the most the store can write.
+MAX_JSON_INT: Final = 2**63 - 1
+
+
 def json_object(value: Any, what: str) -> dict[str, Any]:
     """Return value if it is a JSON object, else raise UnexpectedResponse."""
     if not isinstance(value, dict):
@@ -209,7 +213,8 @@ def json_optional_int(
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         return None
-    return value
+    # Beyond 64 bits the store (orjson) could not write it: not a real id.
+    return value if value <= MAX_JSON_INT else None
 
 
 def json_optional_bool(data: Mapping[str, Any], key: str) -> bool | None:

@@ -22,6 +22,9 @@ from .errors import InvalidPayload
 # (int64); the cap also keeps int() away from Python's 4300-digit conversion limit,
 # which would raise a plain ValueError.
 MAX_DIGITS: Final = 18
+# What a signed 64-bit integer holds: the most the store can write.
+MIN_INT: Final = -(2**63)
+MAX_INT: Final = 2**63 - 1
 
 
 def json_type_name(value: object) -> str:
@@ -192,6 +195,17 @@ class JsonObject:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             raise self._fail(key, "an integer", value)
+        return self._in_range(key, value)
+
+    def _in_range(self, key: str, value: int) -> int:
+        """Return `value` if a 64-bit integer holds it, else raise InvalidPayload.
+
+        JSON numbers have no limit, but the store (orjson) writes 64-bit ones
+        only: one larger number kept from a webhook would make every later
+        write of the hub's data fail.
+        """
+        if not MIN_INT <= value <= MAX_INT:
+            raise self.invalid(key, "is out of range (more than 64 bits)")
         return value
 
     def require_int(self, key: str) -> int:
@@ -240,7 +254,7 @@ class JsonObject:
             raise self._fail(key, "an integer or a string of digits", value)
         if value < 0:
             raise self.invalid(key, "must not be negative")
-        return value
+        return self._in_range(key, value)
 
     def optional_id_text(self, key: str) -> int | None:
         """Return an id sent as a digit string or integer; "", 0 and absent give None."""
