@@ -615,15 +615,24 @@ def test_hostile_objects_raise_invalid_payload(body: object) -> None:
 def test_huge_values_are_accepted(load_fixture: LoadFixture) -> None:
     body = load_fixture("sonarr/grab.json")
     body["series"]["title"] = "t" * 1_000_000
-    body["series"]["id"] = 10**30
+    body["series"]["id"] = 2**63 - 1
     body["downloadId"] = "A" * 64
 
     result = _parse(body)
 
     assert isinstance(result, ArrGrab)
     assert len(result.media.title) == 1_000_000
-    assert result.media.arr_id == 10**30
+    assert result.media.arr_id == 2**63 - 1
     assert result.download_id == "a" * 64  # a v2 (SHA-256) info-hash
+
+
+def test_numbers_beyond_64_bits_are_refused(load_fixture: LoadFixture) -> None:
+    """The store writes 64-bit integers only (see parsers/fields.py)."""
+    body = load_fixture("sonarr/grab.json")
+    body["series"]["id"] = 10**30
+
+    with pytest.raises(InvalidPayload, match=r"series\.id is out of range"):
+        _parse(body)
 
 
 @pytest.mark.parametrize("file_name", webhook_fixture_names("sonarr", "eventType"))
