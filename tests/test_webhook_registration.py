@@ -1044,3 +1044,39 @@ async def test_two_hubs_on_one_sonarr_each_own_their_connection(
     hass.config_entries.async_remove_subentry(other, "other_sonarr")
     await settle(hass)
     assert fakes.sonarr.notifications == [ours]
+
+
+@pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
+async def test_two_hubs_on_one_seerr_never_take_turns(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fakes: Fakes,
+    upstream: AiohttpClientMocker,
+) -> None:
+    """Seerr has one agent: the first hub keeps it, the second never takes it over."""
+    subentry = subentry_data("seerr")
+    subentry["data"].update({CONF_REGISTER_WEBHOOK: True, "webhook_id": "e" * 64})
+    subentry["subentry_id"] = "other_seerr"
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Other stack",
+        unique_id="other_stack",
+        data={"name": "Other stack"},
+        options=dict(DEFAULT_OPTIONS),
+        subentries_data=[subentry],
+    )
+    await setup_hub(hass, mock_config_entry)
+    await setup_hub(hass, other)
+    assert fakes.seerr.agent["options"]["webhookUrl"] == hook("seerr")
+
+    upstream.mock_calls.clear()
+    for entry in (other, mock_config_entry, other):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await settle(hass)
+    assert {call[0] for call in registration_calls(upstream, URLS["seerr"])} == {"GET"}
+    assert fakes.seerr.agent["options"]["webhookUrl"] == hook("seerr")
+
+    hass.config_entries.async_remove_subentry(other, "other_seerr")
+    await settle(hass)
+    assert fakes.seerr.agent["enabled"] is True
+    assert fakes.seerr.agent["options"]["webhookUrl"] == hook("seerr")
