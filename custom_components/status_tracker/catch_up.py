@@ -28,21 +28,11 @@ from typing import Final
 from homeassistant.core import callback
 
 from .api import ServiceError, ShokoClient, SonarrClient
-from .api.arr import ArrClient, ArrQueueItem
-from .clients import ServiceInstance
+from .api.arr import ArrClient, ArrQueueItem, queue_grabs
 from .coordinator import QBittorrentCoordinator
 from .core.lifecycle import in_requested_seasons
 from .core.model import Request, Stage, Unit
-from .core.observations import (
-    ArrGrab,
-    ArrService,
-    EpisodeRef,
-    MediaRef,
-    MediaType,
-    ShokoFile,
-    ShokoFileEvent,
-    normalize_download_id,
-)
+from .core.observations import ArrGrab, MediaType
 from .runtime import HubRuntime
 
 _LOGGER = logging.getLogger(__name__)
@@ -121,7 +111,7 @@ class CatchUp:
             except ServiceError as err:
                 _LOGGER.debug("Catch-up could not read the queue: %s", err)
                 continue
-            for grab in queue_grabs(instance, by_media, queue):
+            for grab in waiting_grabs(instance.client, instance_id, by_media, queue):
                 # Usually known: a TV request waits for its other episodes.
                 known = self._runtime.tracker.knows(("hash", grab.download_id))
                 self._runtime.apply(grab, keep_orphan=False)
@@ -174,76 +164,34 @@ class CatchUp:
                 continue
             if info is not None and info.cross_references:
                 self._runtime.apply(
-                    ShokoFile(
-                        instance_id=instance_id,
-                        event=ShokoFileEvent.MATCHED,
-                        relative_path=suffix,
-                        file_id=info.file_id,
-                        cross_references=info.cross_references,
-                        full_path=file.path,
-                    ),
-                    keep_orphan=False,
+                    info.matched(instance_id, suffix, file.path), keep_orphan=False
                 )
                 return
 
 
-def queue_grabs(
-    instance: ServiceInstance,
+def waiting_grabs(
+    client: ArrClient,
+    instance_id: str,
     by_media: Mapping[int, list[Request]],
     queue: Iterable[ArrQueueItem],
 ) -> Iterator[ArrGrab]:
     """Return the grabs the queue shows for the waiting requests of an instance.
 
-    `by_media` holds the waiting requests by movie/series id. Records of one
-    download (Sonarr has one per episode) make one grab, as the webhook does.
-    Pending releases (no download id) are not grabbed yet; in Sonarr,
+    `by_media` holds the waiting requests by movie/series id. In Sonarr,
     downloads of seasons no waiting request asked for are left alone.
     """
-    downloads: dict[tuple[int, str], list[ArrQueueItem]] = {}
-    for item in queue:
-        if item.media_id in by_media and item.download_id:
-            downloads.setdefault((item.media_id, item.download_id), []).append(item)
-    sonarr = isinstance(instance.client, SonarrClient)
-    for (media_id, download_id), items in downloads.items():
-        waiting = by_media[media_id]
-        episodes = _episodes(items)
+    sonarr = isinstance(client, SonarrClient)
+    for grab in queue_grabs(queue, service=client.service, instance_id=instance_id):
+        waiting = by_media.get(grab.media.arr_id or 0)
+        if not waiting:
+            continue
         if sonarr and not any(
             in_requested_seasons(request, episode.season)
             for request in waiting
-            for episode in episodes
+            for episode in grab.episodes
         ):
             continue
-        first = items[0]
-        yield ArrGrab(
-            service=ArrService.SONARR if sonarr else ArrService.RADARR,
-            instance_id=instance.subentry_id,
-            media=_media(waiting[0], media_id),
-            episodes=episodes,
-            download_id=normalize_download_id(download_id),
-            release_title=first.title,
-            size=first.size,
-            download_client=first.download_client,
-        )
-
-
-def _episodes(items: Iterable[ArrQueueItem]) -> tuple[EpisodeRef, ...]:
-    """Return the episodes of a download's records, in order, once each."""
-    episodes = {item.episode.key: item.episode for item in items if item.episode}
-    return tuple(sorted(episodes.values(), key=lambda e: (e.season, e.episode)))
-
-
-def _media(request: Request, arr_id: int) -> MediaRef:
-    """Return the movie/series of a request as the *arr's webhook names it."""
-    return MediaRef(
-        media_type=request.media_type,
-        title=request.title,
-        year=request.year,
-        tmdb_id=request.tmdb_id,
-        tvdb_id=request.tvdb_id,
-        imdb_id=request.imdb_id,
-        poster_url=request.poster_url,
-        arr_id=arr_id,
-    )
+        yield grab
 
 
 def _unmatched_files(requests: Iterable[Request]) -> Iterator[_UnmatchedFile]:

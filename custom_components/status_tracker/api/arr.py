@@ -16,12 +16,19 @@ the episode). Pending releases (delay profiles) are listed without a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 import logging
 from typing import Any, ClassVar, Final
 
-from ..core.observations import EpisodeRef, MediaRef, MediaType
+from ..core.observations import (
+    ArrGrab,
+    ArrService,
+    EpisodeRef,
+    MediaRef,
+    MediaType,
+    normalize_download_id,
+)
 from .client import (
     ApiKeyClient,
     json_object,
@@ -149,11 +156,48 @@ class ArrQueueItem:
     episode: EpisodeRef | None = None
 
 
+def queue_grabs(
+    queue: Iterable[ArrQueueItem], *, service: ArrService, instance_id: str
+) -> list[ArrGrab]:
+    """Return the grabs the download queue shows, as the Grab webhook names them.
+
+    Records of one download (Sonarr has one per episode) make one grab, with its
+    episodes in order; a release only pending (no download id yet) makes none.
+    The media carries the *arr id only: the tracker knows the request by it.
+    """
+    downloads: dict[tuple[int, str], list[ArrQueueItem]] = {}
+    for item in queue:
+        if item.download_id:
+            downloads.setdefault((item.media_id, item.download_id), []).append(item)
+    media_type = MediaType.TV if service is ArrService.SONARR else MediaType.MOVIE
+    grabs: list[ArrGrab] = []
+    for (media_id, download_id), items in downloads.items():
+        episodes = {item.episode.key: item.episode for item in items if item.episode}
+        first = items[0]
+        grabs.append(
+            ArrGrab(
+                service=service,
+                instance_id=instance_id,
+                media=MediaRef(media_type, "", arr_id=media_id),
+                episodes=tuple(
+                    sorted(episodes.values(), key=lambda e: (e.season, e.episode))
+                ),
+                download_id=normalize_download_id(download_id),
+                release_title=first.title,
+                size=first.size,
+                download_client=first.download_client,
+            )
+        )
+    return grabs
+
+
 class ArrClient(ApiKeyClient):
     """Behaviour shared by Sonarr and Radarr (same auth, same system API)."""
 
     # The appName the application reports; lets callers spot a Radarr URL given as Sonarr.
     app_name: ClassVar[str] = "Arr"
+    # The service as observations name it.
+    service: ClassVar[ArrService]
     # The field of a queue record that names the movie/series.
     queue_media_field: ClassVar[str] = "movieId"
     # Query of the queue details call.
@@ -301,6 +345,7 @@ class SonarrClient(ArrClient):
     """Sonarr v4 client."""
 
     app_name = "Sonarr"
+    service = ArrService.SONARR
     service_name = "Sonarr"
     queue_media_field = "seriesId"
     # Each record then carries its episode (season and episode numbers).
@@ -405,6 +450,7 @@ class RadarrClient(ArrClient):
     """Radarr v5/v6 client."""
 
     app_name = "Radarr"
+    service = ArrService.RADARR
     service_name = "Radarr"
 
     async def async_get_movie_by_tmdb(self, tmdb_id: int) -> ArrMovie | None:

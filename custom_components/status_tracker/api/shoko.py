@@ -44,7 +44,7 @@ from typing import Any, Final
 
 import aiohttp
 
-from ..core.observations import ShokoCrossReference
+from ..core.observations import ShokoCrossReference, ShokoFile, ShokoFileEvent
 from .client import (
     ApiKeyClient,
     json_object,
@@ -88,6 +88,23 @@ class ShokoFileInfo:
     # One entry per linked episode; Shoko ids are None until the series and
     # episode rows exist (AniDB ids are there from the match on).
     cross_references: tuple[ShokoCrossReference, ...] = ()
+
+    def matched(
+        self, instance_id: str, relative_path: str, full_path: str
+    ) -> ShokoFile:
+        """Return the file as Shoko's "file matched" event would have named it.
+
+        `relative_path` is what Shoko was asked for, `full_path` the library
+        path the *arr imported it as.
+        """
+        return ShokoFile(
+            instance_id=instance_id,
+            event=ShokoFileEvent.MATCHED,
+            relative_path=relative_path,
+            file_id=self.file_id,
+            cross_references=self.cross_references,
+            full_path=full_path,
+        )
 
 
 class ShokoClient(ApiKeyClient):
