@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
 import logging
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -111,6 +112,23 @@ def no_deprecated_use(request: pytest.FixtureRequest) -> Generator[None]:
     reports = collector.take()
     if reports and not request.node.get_closest_marker("reports_deprecated_use"):
         pytest.fail("Home Assistant reports deprecated use:\n" + "\n".join(reports))
+
+
+@pytest.fixture(autouse=True)
+def journal_dir(tmp_path: Path) -> Generator[Path]:
+    """Write webhook journals in the test's own folder.
+
+    Home Assistant's test configuration folder is shared by every test.
+    """
+
+    def path(hass: HomeAssistant, entry_id: str) -> Path:
+        return tmp_path / f"status_tracker.{entry_id}.journal"
+
+    with (
+        patch("custom_components.status_tracker.runtime.journal_path", path),
+        patch("custom_components.status_tracker.journal_path", path),
+    ):
+        yield tmp_path
 
 
 @pytest.fixture(autouse=True)

@@ -12,12 +12,15 @@ Webhooks follow each other one second apart, inside the five-second save
 debounce: at every cut the latest changes are still unsaved, so the unload
 flush and the final write at stop are what keeps them.
 
-A hard kill writes nothing: the restarted hub has only what the last debounced
-save wrote. Polling then brings the request to its real stage: qBittorrent for
-downloads, Jellyfin's newest items for availability, and the catch-up at the
-start for the two facts only a push carries: Radarr's/Sonarr's grab (read back
-from the queue, it ties the torrent to the request) and Shoko's file match
-(asked by path, it ties Shokofin's Jellyfin ids to it).
+A hard kill writes nothing: the restarted hub has what the last debounced save
+wrote, and every webhook answered 200 since, from the webhook journal. The
+journal's replay must give exactly what an unkilled hub has. For webhooks that
+never arrived (sent while Home Assistant was down), the kill tests also run
+without the journal: polling then brings the request to its real stage:
+qBittorrent for downloads, Jellyfin's newest items for availability, and the
+catch-up at the start for the two facts only a push carries: Radarr's/Sonarr's
+grab (read back from the queue, it ties the torrent to the request) and Shoko's
+file match (asked by path, it ties Shokofin's Jellyfin ids to it).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import copy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 import itertools
+from pathlib import Path
+import re
 from typing import Any
 from unittest.mock import patch
 
@@ -164,25 +169,6 @@ class Stack:
             unsubscribe()
         await self.hass.async_block_till_done()
 
-    def listen_for_events(self) -> None:
-        """Collect every event the event entity fires (not its restored state)."""
-
-        @callback
-        def fired(event: Event) -> None:
-            old: State | None = event.data["old_state"]
-            new: State | None = event.data["new_state"]
-            if (
-                event.data["entity_id"] != EVENT_ENTITY
-                or old is None
-                or new is None
-                # Unloaded, then restored: not an event.
-                or STATE_UNAVAILABLE in (old.state, new.state)
-            ):
-                return
-            self.events.append((new.state, dict(new.attributes)))
-
-        self.hass.bus.async_listen(EVENT_STATE_CHANGED, fired)
-
     async def post(self, step: Step) -> None:
         """Deliver one event of a flow as its service sends it."""
         service, body = step
@@ -292,6 +278,26 @@ def queue_answer(
     return answer
 
 
+def listen_for_events(hass: HomeAssistant, events: list[FiredEvent]) -> None:
+    """Collect every event the event entity fires (not its restored state)."""
+
+    @callback
+    def fired(event: Event) -> None:
+        old: State | None = event.data["old_state"]
+        new: State | None = event.data["new_state"]
+        if (
+            event.data["entity_id"] != EVENT_ENTITY
+            or old is None
+            or new is None
+            # Unloaded, then restored: not an event.
+            or STATE_UNAVAILABLE in (old.state, new.state)
+        ):
+            return
+        events.append((new.state, dict(new.attributes)))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, fired)
+
+
 async def start_hub(
     hass: HomeAssistant,
     aiohttp_client: ClientSessionGenerator,
@@ -303,11 +309,12 @@ async def start_hub(
     """Set up the hub in `hass` and wait until its Shoko event hub is connected."""
     entry = hub_entry(shoko, qbittorrent=qbittorrent)
     entry.add_to_hass(hass)
+    # From the start: what the set-up itself announces counts too.
+    listen_for_events(hass, events)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     stack = Stack(hass, entry, await aiohttp_client(hass.http.app), shoko, events)
     stack.watch()
-    stack.listen_for_events()
     await stack.shoko_connected()
     return stack
 
@@ -560,20 +567,33 @@ def timeline_kinds(stack: Stack) -> list[str]:
 async def hard_kill(
     aiohttp_client: ClientSessionGenerator,
     hass_storage: dict[str, Any],
+    journal_dir: Path,
     freezer: FrozenDateTimeFactory,
     saved_steps: list[Step],
     lost_steps: list[Step],
     shoko: ShokoServer | None = None,
-) -> tuple[dict[str, Any], list[str]]:
+    *,
+    journal: bool,
+    events: list[FiredEvent] | None = None,
+) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
     """Play saved_steps and let the save happen, play lost_steps, then kill.
 
-    Returns the requests as the save wrote them and the stages the user saw
-    just before the kill. The storage is left as a kill leaves it: only what
-    the last debounced save wrote.
+    Returns the requests as the save wrote them, the stages the user saw just
+    before the kill and the requests as Home Assistant held them then. The storage is left as a kill leaves it: only what
+    the last debounced save wrote, and with `journal` the webhook journal as
+    the webhooks' answers left it. Without, the journal is gone too: what the
+    lost steps said reached Home Assistant no more than webhooks sent while it
+    was down.
     """
     freezer.move_to(START)
     async with other_home_assistant(hass_storage) as first:
-        stack = await start_hub(first, aiohttp_client, shoko, [], qbittorrent=True)
+        stack = await start_hub(
+            first,
+            aiohttp_client,
+            shoko,
+            [] if events is None else events,
+            qbittorrent=True,
+        )
         await play(stack, saved_steps, freezer)
         await wait(first, freezer, seconds=SAVE_DELAY + 1)
         saved = stack.outcome().requests
@@ -584,11 +604,22 @@ async def hard_kill(
         # Part of the debounce passes, not all of it: nothing more is written.
         await wait(first, freezer, seconds=SAVE_DELAY - 2)
         on_disk = copy.deepcopy(hass_storage)
+        journals = {
+            path: path.read_bytes()
+            for path in journal_dir.glob("*.journal")  # noqa: ASYNC240 - a test's tmp files
+        }
         seen = [r.state for r in stack.entry.runtime_data.tracker.requests.values()]
-    # The kill: no final write, the storage is as the last save left it.
+        held = stack.outcome().requests
+    # The kill: no final write, the storage and the webhook journal are as the
+    # last writes left them.
     hass_storage.clear()
     hass_storage.update(on_disk)
-    return saved, seen
+    for path in journal_dir.glob("*.journal"):  # noqa: ASYNC240 - a test's tmp files
+        path.unlink()
+    if journal:
+        for path, content in journals.items():
+            path.write_bytes(content)
+    return saved, seen, held
 
 
 def stored(hass_storage: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
@@ -609,13 +640,20 @@ async def test_kill_after_the_grab_polling_finds_download_and_library(
     hass: HomeAssistant,
     aiohttp_client: ClientSessionGenerator,
     hass_storage: dict[str, Any],
+    journal_dir: Path,
     freezer: FrozenDateTimeFactory,
     qbittorrent: FakeQBittorrent,
 ) -> None:
     """Import and Jellyfin webhooks lost: qBittorrent and Jellyfin tell the rest."""
     flow = movie_flow()
-    saved, seen = await hard_kill(
-        aiohttp_client, hass_storage, freezer, flow[:4], flow[4:6]
+    saved, seen, _ = await hard_kill(
+        aiohttp_client,
+        hass_storage,
+        journal_dir,
+        freezer,
+        flow[:4],
+        flow[4:6],
+        journal=False,
     )
     assert seen == ["available"]
     assert [r["state"] for r in saved["requests"]] == ["grabbed"]
@@ -653,13 +691,20 @@ async def test_kill_during_the_imports_polling_completes_the_season(
     hass: HomeAssistant,
     aiohttp_client: ClientSessionGenerator,
     hass_storage: dict[str, Any],
+    journal_dir: Path,
     freezer: FrozenDateTimeFactory,
     qbittorrent: FakeQBittorrent,
 ) -> None:
     """Episode imports and Jellyfin webhooks lost: the season still completes."""
     flow = tv_flow()
-    saved, seen = await hard_kill(
-        aiohttp_client, hass_storage, freezer, flow[:4], flow[4:11]
+    saved, seen, _ = await hard_kill(
+        aiohttp_client,
+        hass_storage,
+        journal_dir,
+        freezer,
+        flow[:4],
+        flow[4:11],
+        journal=False,
     )
     assert seen == ["available"]
     assert [r["state"] for r in saved["requests"]] == ["grabbed"]
@@ -686,6 +731,7 @@ async def test_kill_loses_a_grab_the_queue_gives_back(
     aiohttp_client: ClientSessionGenerator,
     aioclient_mock: AiohttpClientMocker,
     hass_storage: dict[str, Any],
+    journal_dir: Path,
     freezer: FrozenDateTimeFactory,
     qbittorrent: FakeQBittorrent,
     arr_queues: dict[str, list[Any]],
@@ -700,8 +746,14 @@ async def test_kill_loses_a_grab_the_queue_gives_back(
     when it changes): the movie shows downloading at once.
     """
     flow = movie_flow()
-    saved, seen = await hard_kill(
-        aiohttp_client, hass_storage, freezer, flow[:3], flow[3:4]
+    saved, seen, _ = await hard_kill(
+        aiohttp_client,
+        hass_storage,
+        journal_dir,
+        freezer,
+        flow[:3],
+        flow[3:4],
+        journal=False,
     )
     assert seen == ["grabbed"]
     assert [r["state"] for r in saved["requests"]] == ["searching"]
@@ -750,12 +802,21 @@ async def test_kill_before_the_first_save_forgets_the_request(
     hass: HomeAssistant,
     aiohttp_client: ClientSessionGenerator,
     hass_storage: dict[str, Any],
+    journal_dir: Path,
     freezer: FrozenDateTimeFactory,
     qbittorrent: FakeQBittorrent,
 ) -> None:
     """A request whose only webhook came in the last seconds is gone, until the next."""
     flow = movie_flow()
-    saved, seen = await hard_kill(aiohttp_client, hass_storage, freezer, [], flow[:1])
+    saved, seen, _ = await hard_kill(
+        aiohttp_client,
+        hass_storage,
+        journal_dir,
+        freezer,
+        [],
+        flow[:1],
+        journal=False,
+    )
     assert seen == ["requested"]
     assert saved["requests"] == []
     assert STORAGE_KEY not in hass_storage
@@ -803,6 +864,7 @@ async def test_kill_loses_a_shoko_match_shoko_gives_back(
     aiohttp_client: ClientSessionGenerator,
     aioclient_mock: AiohttpClientMocker,
     hass_storage: dict[str, Any],
+    journal_dir: Path,
     freezer: FrozenDateTimeFactory,
     shoko_server: ShokoServer,  # noqa: F811
 ) -> None:
@@ -822,8 +884,15 @@ async def test_kill_loses_a_shoko_match_shoko_gives_back(
     )
     FakeQBittorrent(aioclient_mock)
     flow = anime_movie_flow()
-    saved, seen = await hard_kill(
-        aiohttp_client, hass_storage, freezer, flow[:3], flow[3:], shoko_server
+    saved, seen, _ = await hard_kill(
+        aiohttp_client,
+        hass_storage,
+        journal_dir,
+        freezer,
+        flow[:3],
+        flow[3:],
+        shoko_server,
+        journal=False,
     )
     assert seen == ["available"]
     assert [r["state"] for r in saved["requests"]] == ["importing"]
@@ -870,3 +939,105 @@ def path_lookups(aioclient_mock: AiohttpClientMocker) -> list[dict[str, str]]:
         for _, url, _, _ in aioclient_mock.mock_calls
         if url.path == "/api/v3/File/PathEndsWith"
     ]
+
+
+def without_ids(requests: dict[str, Any], *fields: str) -> dict[str, Any]:
+    """Return stored requests without the ids a replay allocates anew (and `fields`)."""
+    found = copy.deepcopy(requests)
+    for request in found["requests"]:
+        for key in ("id", *fields):
+            request.pop(key)
+    for entry in found["deletion_log"]:
+        entry.pop("request_id")
+    return found
+
+
+def without_ids_in_events(events: list[FiredEvent]) -> list[FiredEvent]:
+    """Return fired events without the request ids a replay allocates anew."""
+    return [
+        (state, {k: v for k, v in attributes.items() if k != "request_id"})
+        for state, attributes in events
+    ]
+
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def without_times(data: Any) -> Any:
+    """Return data with every timestamp blanked.
+
+    A flow resumed after a kill plays its remaining webhooks later than the
+    uninterrupted one did; what happened, and in which order, must match.
+    """
+    if isinstance(data, dict):
+        return {key: without_times(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [without_times(value) for value in data]
+    if isinstance(data, str) and _TIMESTAMP.match(data):
+        return "<time>"
+    return data
+
+
+@pytest.mark.parametrize(("name", "cut"), CUTS)
+async def test_kill_at_every_point_loses_no_answered_webhook(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    aioclient_mock: AiohttpClientMocker,
+    hass_storage: dict[str, Any],
+    journal_dir: Path,
+    freezer: FrozenDateTimeFactory,
+    shoko: ShokoServer | None,
+    name: str,
+    cut: int,
+) -> None:
+    """Killed right after any webhook's 200, before the save: nothing is lost.
+
+    The snapshot lacks the webhooks of the last seconds; the journal gives them
+    back at the start, with their arrival times, and the rest of the flow ends
+    exactly as without the kill. (Shoko's events are no webhooks: what they
+    said is saved before the kill here; the catch-up asks Shoko for it when
+    it is lost, tested above.)
+    """
+    answer_upstream(aioclient_mock, shoko)
+    expected = await reference(name, aiohttp_client, shoko, freezer, hass_storage)
+    flow = FLOWS[name]()
+    shoko_done = max(
+        (i + 1 for i, (service, _) in enumerate(flow[:cut]) if service == "shoko"),
+        default=0,
+    )
+    events: list[FiredEvent] = []
+    _, _, held = await hard_kill(
+        aiohttp_client,
+        hass_storage,
+        journal_dir,
+        freezer,
+        flow[:shoko_done],
+        flow[shoko_done:cut],
+        shoko,
+        journal=True,
+        events=events,
+    )
+    assert len(held["requests"]) == (1 if cut else 0)
+
+    stack = await start_hub(hass, aiohttp_client, shoko, events)
+    await hass.async_block_till_done()
+    # The journal gave back what the killed Home Assistant held, with the
+    # times the webhooks arrived, not the time of the replay. Only the time of
+    # the last update may be later: what the webhooks set off (an episode list
+    # fetch) runs again at the replay.
+    replayed = without_ids(stack.outcome().requests, "updated_at")
+    assert replayed == without_ids(held, "updated_at")
+    if flow[shoko_done:cut]:
+        # The replay's snapshot took the journal over.
+        assert without_ids(stored(hass_storage, held), "updated_at") == replayed
+        assert not list(journal_dir.glob("*.journal"))  # noqa: ASYNC240 - test files
+
+    await play(stack, FLOWS[name]()[cut:], freezer)
+    assert without_times(without_ids(stack.outcome().requests)) == without_times(
+        without_ids(expected.requests)
+    )
+    # Each stage was announced once: the replay does not announce again what
+    # the killed Home Assistant announced before answering the webhook.
+    assert without_times(without_ids_in_events(events)) == without_times(
+        without_ids_in_events(expected.events)
+    )

@@ -15,6 +15,7 @@ from .const import CONF_WEBHOOK_ID, DOMAIN
 from .deletion_propagation import async_subscribe_deletion_propagation
 from .entity import hub_device_info
 from .episode_lists import EpisodeLists
+from .journal import WebhookJournal, journal_path
 from .log_redaction import WEBHOOK_IDS
 from .maintenance import Maintenance
 from .presence_checks import PresenceChecks
@@ -22,7 +23,7 @@ from .runtime import HubRuntime, StatusTrackerConfigEntry
 from .services import async_setup_services
 from .shoko_ingest import async_start_shoko
 from .store import RequestStore
-from .webhook import async_register_webhooks
+from .webhook import async_register_webhooks, async_replay_journal
 from .webhook_registration import (
     async_keep_registered,
     async_remove_for_entry,
@@ -72,6 +73,9 @@ async def async_setup_entry(
     runtime.unregister_webhooks = async_register_webhooks(hass, entry, runtime)
     entry.async_on_unload(runtime.unregister_webhooks)
     runtime.async_start()
+    entry.async_create_background_task(
+        hass, async_replay_journal(runtime), "Status Tracker webhook journal"
+    )
     await async_start_shoko(runtime)
     catch_up = CatchUp(runtime)
     runtime.on_shutdown(catch_up.cancel)
@@ -101,6 +105,7 @@ async def async_remove_entry(
     """Delete the hub's stored requests and the webhooks it set up in services."""
     await async_remove_for_entry(hass, entry)
     await RequestStore(hass, entry.entry_id).async_remove()
+    await WebhookJournal(hass, journal_path(hass, entry.entry_id)).async_remove()
     WEBHOOK_IDS.forget(entry.entry_id)
 
 

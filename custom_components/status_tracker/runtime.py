@@ -34,6 +34,7 @@ from .core.model import Outcome, Request
 from .core.observations import Observation
 from .core.tracker import Tracker, TrackerUpdate
 from .jellyfin_series import JellyfinSeries
+from .journal import JournalEntry, WebhookJournal, journal_path
 from .options import HubOptions
 from .store import RequestStore, StoreData
 
@@ -110,6 +111,9 @@ class HubRuntime:
             anime_rules=self.options.anime_rules,
         )
         self.store = RequestStore(hass, entry.entry_id)
+        self.journal = WebhookJournal(hass, journal_path(hass, entry.entry_id))
+        # Journaled webhooks the stored snapshot lacks (applied after start-up).
+        self.journal_backlog: list[JournalEntry] = []
         self.coordinators: dict[str, ServiceCoordinator] = {
             instance.subentry_id: self._coordinator(instance)
             for instance in self.instances.values()
@@ -158,6 +162,9 @@ class HubRuntime:
         """Load the stored requests; apply retention and the history limit."""
         data = await self.store.async_load()
         self.tracker.load(data)
+        self.journal_backlog = await self.journal.async_load(
+            data.get("journal_applied", 0)
+        )
         self.last_webhook = {
             subentry_id: datetime.fromisoformat(at)
             for subentry_id, at in data.get("last_webhook", {}).items()
@@ -201,7 +208,13 @@ class HubRuntime:
                 await result
         for coordinator in self.coordinators.values():
             await coordinator.async_shutdown()
-        await self.store.async_flush(self.store_data())
+        await self.async_checkpoint()
+
+    async def async_checkpoint(self) -> None:
+        """Write the snapshot now; then the journal keeps only what came after it."""
+        data = self.store_data()
+        await self.store.async_flush(data)
+        await self.journal.async_trim(data["journal_applied"])
 
     def store_data(self) -> StoreData:
         """Return what the store keeps: the tracker and the last webhooks."""
@@ -211,6 +224,8 @@ class HubRuntime:
                 subentry_id: at.isoformat()
                 for subentry_id, at in self.last_webhook.items()
             },
+            # Journaled webhooks up to this one are in the snapshot (journal.py).
+            "journal_applied": self.journal.applied,
         }
 
     def visible_requests(self) -> Iterator[Request]:
@@ -221,13 +236,34 @@ class HubRuntime:
     # -------------------------------------------------------------- ingestion
 
     @callback
-    def apply(self, observation: Observation, *, keep_orphan: bool = True) -> None:
-        """Apply an observation to the tracker and publish what changed."""
-        self.publish(self.tracker.apply(observation, keep_orphan=keep_orphan))
+    def apply(
+        self,
+        observation: Observation,
+        *,
+        keep_orphan: bool = True,
+        at: datetime | None = None,
+    ) -> None:
+        """Apply an observation to the tracker and publish what changed.
+
+        `at` is when a journaled webhook was received: it is applied as it was
+        then, before the kill that lost it, and its stage and problem changes
+        are not announced again: they were, before the webhook got its 200.
+        """
+        replay = at is not None
+        self.publish(
+            self.tracker.apply(
+                observation, keep_orphan=keep_orphan, at=at, replay=replay
+            ),
+            announce=not replay,
+        )
 
     @callback
-    def publish(self, update: TrackerUpdate) -> None:
-        """Save, and tell the entities and the subscribed reactions what changed."""
+    def publish(self, update: TrackerUpdate, *, announce: bool = True) -> None:
+        """Save, and tell the entities and the subscribed reactions what changed.
+
+        Without `announce` the event entities hear nothing of stage and problem
+        changes (a replay of what they were told before).
+        """
         if not update:
             return
         if update.persist:
@@ -237,11 +273,11 @@ class HubRuntime:
         entry_id = self.entry.entry_id
         if update.changed:
             async_dispatcher_send(self.hass, signal_changed(entry_id), update.changed)
-        if update.stage_changes:
+        if update.stage_changes and announce:
             async_dispatcher_send(
                 self.hass, signal_stage(entry_id), update.stage_changes
             )
-        if update.problem_changes:
+        if update.problem_changes and announce:
             async_dispatcher_send(
                 self.hass, signal_problem(entry_id), update.problem_changes
             )

@@ -8,6 +8,7 @@ and a debug log line that never contains the webhook id or the body.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from http import HTTPStatus
 import json
 import logging
@@ -16,11 +17,12 @@ from typing import Final
 from aiohttp import hdrs, web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.util import dt as dt_util
 
 from .api import JellyfinClient
 from .clients import ServiceInstance
 from .const import DOMAIN, MAX_WEBHOOK_BODY_BYTES
-from .core.observations import Ignored, JellyfinItem
+from .core.observations import Ignored, JellyfinItem, Observation
 from .parsers import InvalidPayload, parse_webhook
 from .runtime import HubRuntime, StatusTrackerConfigEntry
 
@@ -148,11 +150,49 @@ async def _async_handle(
             observation.reason,
         )
         return _reply(HTTPStatus.OK, "ignored")
+    # On disk before the 200: the service never sends it again (journal.py).
+    seq = await hub.journal.async_append(instance.subentry_id, body, dt_util.utcnow())
+    await _async_apply(hub, instance, observation)
+    hub.journal.mark_applied(seq)
+    return _reply(HTTPStatus.OK, "ok")
+
+
+async def _async_apply(
+    hub: HubRuntime,
+    instance: ServiceInstance,
+    observation: Observation,
+    at: datetime | None = None,
+) -> None:
+    """Apply a webhook's observation, a Jellyfin episode with its series' ids."""
     if isinstance(observation, JellyfinItem) and isinstance(
         instance.client, JellyfinClient
     ):
         (observation,) = await hub.jellyfin_series.async_complete(
             [observation], instance.client
         )
-    hub.apply(observation)
-    return _reply(HTTPStatus.OK, "ok")
+    hub.apply(observation, at=at)
+
+
+async def async_replay_journal(hub: HubRuntime) -> None:
+    """Apply the journaled webhooks the snapshot lacks, then write a snapshot.
+
+    They are parsed and applied as when they arrived, with their arrival time;
+    deliveries of a service removed since are dropped.
+    """
+    backlog, hub.journal_backlog = hub.journal_backlog, []
+    if not backlog:
+        return
+    for entry in backlog:
+        instance = hub.instances.get(entry.instance_id)
+        if instance is not None:
+            try:
+                observation = parse_webhook(
+                    instance.service, entry.body, instance.subentry_id
+                )
+            except InvalidPayload as err:  # pragma: no cover - parsed once already
+                _LOGGER.debug("Skipping journaled webhook %d: %s", entry.seq, err)
+            else:
+                await _async_apply(hub, instance, observation, entry.at)
+        hub.journal.mark_applied(entry.seq)
+    _LOGGER.info("Applied %d webhooks received before the last stop", len(backlog))
+    await hub.async_checkpoint()

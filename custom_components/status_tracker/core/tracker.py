@@ -116,15 +116,18 @@ class Tracker(RequestBook):
         *,
         at: datetime | None = None,
         keep_orphan: bool = True,
+        replay: bool = False,
     ) -> TrackerUpdate:
         """Record one observation and return what changed.
 
         `at` is when the observation was received (an orphan's arrival time): its
         facts keep that time, while the request is re-derived and stamped now.
+        With `replay` the request is stamped `at` too: the observation is applied
+        again exactly as it was then (a journaled webhook after a kill).
         With `keep_orphan` False an observation that matches nothing is dropped
         (a periodic check's library item) instead of waiting for a request.
         """
-        now = self._now()
+        now = at if replay and at is not None else self._now()
         when = at or now
         touched = Touched()
         match observation:
