@@ -26,8 +26,9 @@ from custom_components.status_tracker.api import (
     UnexpectedResponse,
     normalize_url,
 )
-from custom_components.status_tracker.api.client import json_object, json_optional_int
+from custom_components.status_tracker.api.client import read_answer
 from custom_components.status_tracker.core.observations import EpisodeRef
+from custom_components.status_tracker.parsers import InvalidPayload
 
 API_KEY = "0123456789abcdef0123456789abcdef"
 SONARR_URL = "http://sonarr.lan:8989"
@@ -204,11 +205,38 @@ async def test_timeout_message(
         await JellyfinClient(session, JELLYFIN_URL, API_KEY).async_get_system_info()
 
 
-def test_json_object() -> None:
-    """The JSON helpers refuse wrong types."""
-    assert json_object({"a": 1}, "thing") == {"a": 1}
-    with pytest.raises(UnexpectedResponse, match="thing"):
-        json_object([1], "thing")
+def test_read_answer() -> None:
+    """An answer must be an object; a field a strict reader refuses is unexpected."""
+    with read_answer({"a": "x"}, "thing") as data:
+        assert data.require_str("a") == "x"
+    with pytest.raises(UnexpectedResponse) as exc_info, read_answer([1], "thing"):
+        pytest.fail("the block must not run")
+    assert str(exc_info.value) == "Expected a JSON object for thing"
+    with (
+        pytest.raises(UnexpectedResponse) as exc_info,
+        read_answer({"a": 1}, "thing") as data,
+    ):
+        data.require_str("a")
+    assert str(exc_info.value) == "Unexpected thing: a must be a string, got integer"
+    assert isinstance(exc_info.value.__cause__, InvalidPayload)
+
+
+def test_read_answer_passes_other_errors() -> None:
+    """Only the strict readers' InvalidPayload becomes UnexpectedResponse."""
+    with pytest.raises(KeyError), read_answer({}, "thing"):
+        raise KeyError("a")
+
+
+async def test_missing_field_message_names_answer_and_field(
+    session: ClientSession, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A required field that is absent is named, with the answer it belongs to."""
+    aioclient_mock.get(f"{SONARR_URL}/api/v3/system/status", json={"appName": "Sonarr"})
+    with pytest.raises(UnexpectedResponse) as exc_info:
+        await SonarrClient(session, SONARR_URL, API_KEY).async_get_system_status()
+    assert str(exc_info.value) == (
+        "Unexpected system status: version is missing (expected a string)"
+    )
 
 
 # --- Sonarr / Radarr -----------------------------------------------------------
@@ -484,19 +512,3 @@ async def test_jellyfin_provider_ids_unexpected(
         await JellyfinClient(session, JELLYFIN_URL, API_KEY).async_get_provider_ids(
             ["0d3b5f7a9c1e4d6f8a0b2c4e6d8f1a3b"]
         )
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (7, 7),
-        (0, None),
-        (True, None),
-        ("7", None),
-        (2**63 - 1, 2**63 - 1),
-        (2**63, None),
-    ],
-)
-def test_json_optional_int(value: object, expected: int | None) -> None:
-    """Ids from REST answers: positive 64-bit integers, else unknown (None)."""
-    assert json_optional_int({"id": value}, "id") == expected

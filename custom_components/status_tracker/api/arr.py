@@ -29,15 +29,8 @@ from ..core.observations import (
     MediaType,
     normalize_download_id,
 )
-from .client import (
-    ApiKeyClient,
-    json_object,
-    json_optional_bool,
-    json_optional_int,
-    json_optional_str,
-    json_str,
-    positive_id,
-)
+from ..parsers.fields import JsonObject
+from .client import ApiKeyClient, positive_id, read_answer
 from .errors import UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
@@ -205,16 +198,16 @@ class ArrClient(ApiKeyClient):
 
     async def async_get_system_status(self) -> ArrSystemStatus:
         """Return application name, instance name and version; needs a valid key."""
-        data = json_object(
-            await self._async_get_json("/api/v3/system/status"), "system status"
-        )
-        app_name = json_str(data, "appName")
-        return ArrSystemStatus(
-            app_name=app_name,
-            # Older releases have no instance name; the app name is what their UI shows.
-            instance_name=json_optional_str(data, "instanceName") or app_name,
-            version=json_str(data, "version"),
-        )
+        answer = await self._async_get_json("/api/v3/system/status")
+        with read_answer(answer, "system status") as data:
+            app_name = data.require_str("appName")
+            return ArrSystemStatus(
+                app_name=app_name,
+                # Older releases have no instance name; the app name is what their
+                # UI shows.
+                instance_name=data.loose_str("instanceName") or app_name,
+                version=data.require_str("version"),
+            )
 
     async def async_get_queue(self) -> list[ArrQueueItem]:
         """Return the whole download queue in one call (``GET /api/v3/queue/details``).
@@ -227,26 +220,26 @@ class ArrClient(ApiKeyClient):
         )
         items: list[ArrQueueItem] = []
         for element in data:
-            if (item := self._parse_queue_item(element)) is None:
+            if (item := self._parse_queue_item(JsonObject.loose(element))) is None:
                 _LOGGER.debug("Skipping a malformed %s queue record", self.service_name)
                 continue
             items.append(item)
         return items
 
-    def _parse_queue_item(self, element: Any) -> ArrQueueItem | None:
+    def _parse_queue_item(self, element: JsonObject | None) -> ArrQueueItem | None:
         """Return one QueueResource, None without the movie/series id."""
-        if not isinstance(element, dict):
+        if element is None:
             return None
-        media_id = json_optional_int(element, self.queue_media_field)
+        media_id = element.loose_int(self.queue_media_field)
         if media_id is None:
             return None
         return ArrQueueItem(
             media_id=media_id,
-            download_id=json_optional_str(element, "downloadId"),
-            title=json_optional_str(element, "title"),
-            size=_size(element.get("size")),
-            download_client=json_optional_str(element, "downloadClient"),
-            episode=_parse_episode(element.get("episode")),
+            download_id=element.loose_str("downloadId"),
+            title=element.loose_str("title"),
+            size=_size(element.loose_number("size")),
+            download_client=element.loose_str("downloadClient"),
+            episode=_parse_episode(element.loose_object("episode")),
         )
 
     # -- connections (notifications) ----------------------------------------------
@@ -256,17 +249,16 @@ class ArrClient(ApiKeyClient):
         data = await self._async_get_list(NOTIFICATION_PATH, {}, "notifications")
         notifications: list[ArrNotification] = []
         for element in data:
-            if (
-                not isinstance(element, dict)
-                or (notification_id := json_optional_int(element, "id")) is None
-            ):
+            if (resource := JsonObject.loose(element)) is None or (
+                notification_id := resource.loose_int("id")
+            ) is None:
                 _LOGGER.debug("Skipping a malformed %s connection", self.service_name)
                 continue
             notifications.append(
                 ArrNotification(
                     id=notification_id,
-                    name=json_optional_str(element, "name") or "",
-                    implementation=json_optional_str(element, "implementation") or "",
+                    name=resource.loose_str("name") or "",
+                    implementation=resource.loose_str("implementation") or "",
                     resource=element,
                 )
             )
@@ -283,10 +275,9 @@ class ArrClient(ApiKeyClient):
         body = await self._async_request(
             "POST", NOTIFICATION_PATH, params=_FORCE_SAVE, json_body=dict(resource)
         )
-        data = json_object(
-            self._decode_json(body, "POST", NOTIFICATION_PATH), "notification"
-        )
-        notification_id = json_optional_int(data, "id")
+        answer = self._decode_json(body, "POST", NOTIFICATION_PATH)
+        with read_answer(answer, "notification") as data:
+            notification_id = data.loose_int("id")
         if notification_id is None:
             raise UnexpectedResponse(
                 self._describe("POST", NOTIFICATION_PATH, "did not answer an id")
@@ -319,10 +310,9 @@ class ArrClient(ApiKeyClient):
 
         ``POST /api/v3/command`` answers 201 with the queued CommandResource.
         """
-        data = json_object(
-            await self._async_send_json("POST", COMMAND_PATH, body), "command"
-        )
-        command_id = json_optional_int(data, "id")
+        answer = await self._async_send_json("POST", COMMAND_PATH, body)
+        with read_answer(answer, "command") as data:
+            command_id = data.loose_int("id")
         if command_id is None:
             raise UnexpectedResponse(
                 self._describe("POST", COMMAND_PATH, "did not answer with a command id")
@@ -360,7 +350,7 @@ class SonarrClient(ArrClient):
         data = await self._async_get_episode_resources(series_id)
         episodes: list[EpisodeRef] = []
         for element in data:
-            if (episode := _parse_episode(element)) is None:
+            if (episode := _parse_episode(JsonObject.loose(element))) is None:
                 _LOGGER.debug(
                     "Skipping malformed Sonarr episode of series %s", series_id
                 )
@@ -383,15 +373,15 @@ class SonarrClient(ArrClient):
         """
         episodes: list[EpisodeRef] = []
         present: set[tuple[int, int]] = set()
-        for element in await self._async_get_episode_resources(series_id):
-            episode = _parse_episode(element)
-            if episode is None:
+        for raw in await self._async_get_episode_resources(series_id):
+            element = JsonObject.loose(raw)
+            if element is None or (episode := _parse_episode(element)) is None:
                 _LOGGER.debug(
                     "Skipping malformed Sonarr episode of series %s", series_id
                 )
                 continue
             episodes.append(episode)
-            if element.get("hasFile") is True:
+            if element.loose_bool("hasFile") is True:
                 present.add((episode.season, episode.episode))
         return episodes, present
 
@@ -405,7 +395,7 @@ class SonarrClient(ArrClient):
             "/api/v3/series", {"tvdbId": str(tvdb_id)}, "series"
         )
         for element in data:
-            if (series := _parse_series(element)) is not None:
+            if (series := _parse_series(JsonObject.loose(element))) is not None:
                 return series
             _LOGGER.debug("Skipping malformed Sonarr series for TVDB id %s", tvdb_id)
         return None
@@ -417,7 +407,11 @@ class SonarrClient(ArrClient):
         even for large libraries. Malformed entries are skipped.
         """
         data = await self._async_get_list("/api/v3/series", {}, "series")
-        return [series for element in data if (series := _parse_series(element))]
+        return [
+            series
+            for element in data
+            if (series := _parse_series(JsonObject.loose(element)))
+        ]
 
     async def async_delete_series(self, series_id: int, *, delete_files: bool) -> None:
         """Delete a series (``DELETE /api/v3/series/{id}``), with its files or not.
@@ -463,7 +457,7 @@ class RadarrClient(ArrClient):
             "/api/v3/movie", {"tmdbId": str(tmdb_id)}, "movies"
         )
         for element in data:
-            if (movie := _parse_movie(element)) is not None:
+            if (movie := _parse_movie(JsonObject.loose(element))) is not None:
                 return movie
             _LOGGER.debug("Skipping malformed Radarr movie for TMDB id %s", tmdb_id)
         return None
@@ -471,7 +465,11 @@ class RadarrClient(ArrClient):
     async def async_get_all_movies(self) -> list[ArrMovie]:
         """Return every library movie (``GET /api/v3/movie``, one call)."""
         data = await self._async_get_list("/api/v3/movie", {}, "movies")
-        return [movie for element in data if (movie := _parse_movie(element))]
+        return [
+            movie
+            for element in data
+            if (movie := _parse_movie(JsonObject.loose(element)))
+        ]
 
     async def async_delete_movie(self, movie_id: int, *, delete_files: bool) -> None:
         """Delete a movie (``DELETE /api/v3/movie/{id}``), with its files or not.
@@ -510,63 +508,55 @@ def _ids(values: list[int], what: str) -> list[int]:
     return ids
 
 
-def _size(value: Any) -> int | None:
+def _size(value: int | float | None) -> int | None:
     """Return a byte count (the queue's decimal ``size``), None if 0 or not one."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if not isinstance(value, int) or value < 1:
         return None
     return value
 
 
-def _parse_series(element: Any) -> ArrSeries | None:
+def _parse_series(element: JsonObject | None) -> ArrSeries | None:
     """Return one Sonarr SeriesResource, or None without id or title."""
-    if not isinstance(element, dict):
+    if element is None:
         return None
-    series_id = json_optional_int(element, "id")
-    title = json_optional_str(element, "title")
+    series_id = element.loose_int("id")
+    title = element.loose_str("title")
     if series_id is None or title is None:
         return None
     return ArrSeries(
         id=series_id,
         title=title,
-        tvdb_id=json_optional_int(element, "tvdbId"),
-        tmdb_id=json_optional_int(element, "tmdbId"),
-        imdb_id=json_optional_str(element, "imdbId"),
-        path=json_optional_str(element, "path"),
-        series_type=json_optional_str(element, "seriesType"),
-        year=json_optional_int(element, "year"),
+        tvdb_id=element.loose_int("tvdbId"),
+        tmdb_id=element.loose_int("tmdbId"),
+        imdb_id=element.loose_str("imdbId"),
+        path=element.loose_str("path"),
+        series_type=element.loose_str("seriesType"),
+        year=element.loose_int("year"),
     )
 
 
-def _parse_movie(element: Any) -> ArrMovie | None:
+def _parse_movie(element: JsonObject | None) -> ArrMovie | None:
     """Return one Radarr MovieResource, or None without id or title."""
-    if not isinstance(element, dict):
+    if element is None:
         return None
-    movie_id = json_optional_int(element, "id")
-    title = json_optional_str(element, "title")
+    movie_id = element.loose_int("id")
+    title = element.loose_str("title")
     if movie_id is None or title is None:
         return None
-    raw_tags = element.get("tags")
-    tags = tuple(
-        tag
-        for tag in (raw_tags if isinstance(raw_tags, list) else ())
-        if isinstance(tag, int) and not isinstance(tag, bool) and tag > 0
-    )
-    path = json_optional_str(element, "path") or json_optional_str(
-        element, "folderName"
-    )
+    path = element.loose_str("path") or element.loose_str("folderName")
     return ArrMovie(
         id=movie_id,
         title=title,
-        tmdb_id=json_optional_int(element, "tmdbId"),
-        imdb_id=json_optional_str(element, "imdbId"),
-        year=json_optional_int(element, "year"),
-        has_file=json_optional_bool(element, "hasFile") is True,
+        tmdb_id=element.loose_int("tmdbId"),
+        imdb_id=element.loose_str("imdbId"),
+        year=element.loose_int("year"),
+        has_file=element.loose_bool("hasFile") is True,
         path=path,
-        tags=tags,
+        tags=element.loose_ints("tags"),
         folder=_last_segment(path),
-        root_folder_path=json_optional_str(element, "rootFolderPath"),
+        root_folder_path=element.loose_str("rootFolderPath"),
     )
 
 
@@ -578,22 +568,21 @@ def _last_segment(path: str | None) -> str | None:
     return segment or None
 
 
-def _parse_episode(element: Any) -> EpisodeRef | None:
+def _parse_episode(element: JsonObject | None) -> EpisodeRef | None:
     """Return the EpisodeRef of one Sonarr episode resource, or None if malformed."""
-    if not isinstance(element, dict):
+    if element is None:
         return None
     # Season 0 holds the specials; episode numbers start at 1 but 0 is seen for
     # placeholders, so both only need to be non-negative integers.
-    season = json_optional_int(element, "seasonNumber", minimum=0)
-    number = json_optional_int(element, "episodeNumber", minimum=0)
+    season = element.loose_int("seasonNumber", minimum=0)
+    number = element.loose_int("episodeNumber", minimum=0)
     if season is None or number is None:
         return None
     return EpisodeRef(
         season=season,
         episode=number,
-        title=json_optional_str(element, "title"),
-        air_date=json_optional_str(element, "airDateUtc")
-        or json_optional_str(element, "airDate"),
-        arr_episode_id=json_optional_int(element, "id"),
-        tvdb_id=json_optional_int(element, "tvdbId"),
+        title=element.loose_str("title"),
+        air_date=element.loose_str("airDateUtc") or element.loose_str("airDate"),
+        arr_episode_id=element.loose_int("id"),
+        tvdb_id=element.loose_int("tvdbId"),
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 import json
 import logging
 from typing import Any, ClassVar, Final
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from ..parsers.errors import InvalidPayload
+from ..parsers.fields import JsonObject
 from .errors import CannotConnect, InvalidAuth, NotFound, UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
@@ -177,50 +180,25 @@ class ApiKeyClient(ServiceClient):
         return {"X-Api-Key": self._api_key}
 
 
-# What a signed 64-bit integer holds: the most the store can write.
-MAX_JSON_INT: Final = 2**63 - 1
+@contextmanager
+def read_answer(value: object, what: str) -> Iterator[JsonObject]:
+    """Read a REST answer that must be a JSON object, naming it `what` in errors.
 
+    A value that is not an object raises UnexpectedResponse at once; so does a
+    field a strict reader refuses inside the block (the InvalidPayload, which
+    names the field, becomes the UnexpectedResponse callers expect):
 
-def json_object(value: Any, what: str) -> dict[str, Any]:
-    """Return value if it is a JSON object, else raise UnexpectedResponse."""
-    if not isinstance(value, dict):
-        raise UnexpectedResponse(f"Expected a JSON object for {what}")
-    return value
-
-
-def json_str(data: Mapping[str, Any], key: str) -> str:
-    """Return the string field `key`, else raise UnexpectedResponse."""
-    value = data.get(key)
-    if not isinstance(value, str):
-        raise UnexpectedResponse(f"Expected a string in field {key!r}")
-    return value
-
-
-def json_optional_str(data: Mapping[str, Any], key: str) -> str | None:
-    """Return the field `key` if it is a non-empty string, else None."""
-    value = data.get(key)
-    return value if isinstance(value, str) and value else None
-
-
-def json_optional_int(
-    data: Mapping[str, Any], key: str, *, minimum: int = 1
-) -> int | None:
-    """Return the field `key` if it is an integer >= minimum, else None.
-
-    Booleans are refused although they are ints in Python; upstream ids use 0 for
-    "unknown", hence the default minimum of 1.
+        answer = await self._async_get_json("/api/v3/system/status")
+        with read_answer(answer, "system status") as data:
+            version = data.require_str("version")
     """
-    value = data.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        return None
-    # Beyond 64 bits the store (orjson) could not write it: not a real id.
-    return value if value <= MAX_JSON_INT else None
-
-
-def json_optional_bool(data: Mapping[str, Any], key: str) -> bool | None:
-    """Return the field `key` if it is a boolean, else None."""
-    value = data.get(key)
-    return value if isinstance(value, bool) else None
+    answer = JsonObject.loose(value)
+    if answer is None:
+        raise UnexpectedResponse(f"Expected a JSON object for {what}")
+    try:
+        yield answer
+    except InvalidPayload as err:
+        raise UnexpectedResponse(f"Unexpected {what}: {err}") from err
 
 
 def positive_id(value: int, what: str) -> int:

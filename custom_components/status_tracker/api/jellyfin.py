@@ -8,7 +8,8 @@ import logging
 import re
 from typing import Any, Final
 
-from .client import ApiKeyClient, json_object, json_optional_int, json_str
+from ..parsers.fields import JsonObject
+from .client import ApiKeyClient, read_answer
 from .errors import UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
@@ -103,12 +104,13 @@ class JellyfinClient(ApiKeyClient):
 
     async def async_get_system_info(self) -> JellyfinSystemInfo:
         """Return server name, version and id; needs a valid key."""
-        data = json_object(await self._async_get_json("/System/Info"), "system info")
-        return JellyfinSystemInfo(
-            server_name=json_str(data, "ServerName"),
-            version=json_str(data, "Version"),
-            server_id=normalize_item_id(json_str(data, "Id")),
-        )
+        answer = await self._async_get_json("/System/Info")
+        with read_answer(answer, "system info") as data:
+            return JellyfinSystemInfo(
+                server_name=data.require_str("ServerName"),
+                version=data.require_str("Version"),
+                server_id=normalize_item_id(data.require_str("Id")),
+            )
 
     async def async_get_provider_ids(
         self, item_ids: Iterable[str]
@@ -122,7 +124,7 @@ class JellyfinClient(ApiKeyClient):
         result: dict[str, dict[str, str]] = {}
         for data in await self._async_get_by_ids(item_ids, ("ProviderIds",)):
             for item in _raw_items(data):
-                if (parsed := _parse_provider_ids(item)) is not None:
+                if (parsed := _parse_provider_ids(JsonObject.loose(item))) is not None:
                     result[parsed[0]] = parsed[1]
         return result
 
@@ -183,46 +185,40 @@ class JellyfinClient(ApiKeyClient):
         types = _item_types(item_types)
         if limit < 1 or start_index < 0:
             raise ValueError("limit must be >= 1 and start_index >= 0")
-        data = json_object(
-            await self._async_get_json(
-                "/Items",
-                params={
-                    "Recursive": "true",
-                    "IncludeItemTypes": ",".join(types),
-                    "SortBy": sort_by,
-                    "SortOrder": sort_order,
-                    "Fields": ",".join(fields),
-                    **(extra or {}),
-                    "StartIndex": str(start_index),
-                    "Limit": str(limit),
-                    **_LEAN,
-                },
-            ),
-            "items",
+        answer = await self._async_get_json(
+            "/Items",
+            params={
+                "Recursive": "true",
+                "IncludeItemTypes": ",".join(types),
+                "SortBy": sort_by,
+                "SortOrder": sort_order,
+                "Fields": ",".join(fields),
+                **(extra or {}),
+                "StartIndex": str(start_index),
+                "Limit": str(limit),
+                **_LEAN,
+            },
         )
-        return RecentItemsPage(
-            items=_item_dicts(data),
-            total=json_optional_int(data, "TotalRecordCount", minimum=0),
-            start_index=start_index,
-        )
+        with read_answer(answer, "items") as data:
+            return RecentItemsPage(
+                items=_item_dicts(data),
+                total=data.loose_int("TotalRecordCount", minimum=0),
+                start_index=start_index,
+            )
 
     async def _async_get_by_ids(
         self, item_ids: Iterable[str], fields: Sequence[str]
-    ) -> list[dict[str, Any]]:
+    ) -> list[JsonObject]:
         """Return the ``/Items?ids=`` answer objects, one per batch of ids."""
         ids = list(dict.fromkeys(normalize_item_id(i) for i in item_ids if i.strip()))
-        answers: list[dict[str, Any]] = []
+        answers: list[JsonObject] = []
         for start in range(0, len(ids), _IDS_PER_REQUEST):
             batch = ids[start : start + _IDS_PER_REQUEST]
-            answers.append(
-                json_object(
-                    await self._async_get_json(
-                        "/Items",
-                        params={"ids": ",".join(batch), "Fields": ",".join(fields)},
-                    ),
-                    "items",
-                )
+            answer = await self._async_get_json(
+                "/Items", params={"ids": ",".join(batch), "Fields": ",".join(fields)}
             )
+            with read_answer(answer, "items") as data:
+                answers.append(data)
         return answers
 
     async def async_search(
@@ -242,21 +238,19 @@ class JellyfinClient(ApiKeyClient):
             raise ValueError("term must not be blank")
         if limit < 1:
             raise ValueError("limit must be >= 1")
-        data = json_object(
-            await self._async_get_json(
-                "/Items",
-                params={
-                    "Recursive": "true",
-                    "IncludeItemTypes": item_type,
-                    "SearchTerm": term.strip(),
-                    "Fields": ",".join(ITEM_FIELDS),
-                    "Limit": str(limit),
-                    **_LEAN,
-                },
-            ),
-            "items",
+        answer = await self._async_get_json(
+            "/Items",
+            params={
+                "Recursive": "true",
+                "IncludeItemTypes": item_type,
+                "SearchTerm": term.strip(),
+                "Fields": ",".join(ITEM_FIELDS),
+                "Limit": str(limit),
+                **_LEAN,
+            },
         )
-        return _item_dicts(data)
+        with read_answer(answer, "items") as data:
+            return _item_dicts(data)
 
     async def async_get_series_episodes(
         self, series_id: str, season: int | None = None
@@ -275,13 +269,11 @@ class JellyfinClient(ApiKeyClient):
             if isinstance(season, bool) or not isinstance(season, int) or season < 0:
                 raise ValueError("season must be a non-negative integer")
             params["season"] = str(season)
-        data = json_object(
-            await self._async_get_json(
-                f"/Shows/{item_id}/Episodes", params=params, not_found=True
-            ),
-            "episodes",
+        answer = await self._async_get_json(
+            f"/Shows/{item_id}/Episodes", params=params, not_found=True
         )
-        return _item_dicts(data)
+        with read_answer(answer, "episodes") as data:
+            return _item_dicts(data)
 
     async def async_delete_item(self, item_id: str) -> None:
         """Delete an item from the library **and its files from disk**.
@@ -295,15 +287,15 @@ class JellyfinClient(ApiKeyClient):
         )
 
 
-def _raw_items(data: dict[str, Any]) -> list[Any]:
-    """Return an answer's ``Items`` array, else raise UnexpectedResponse."""
-    raw_items = data.get("Items")
-    if not isinstance(raw_items, list):
+def _raw_items(data: JsonObject) -> list[object]:
+    """Return an answer's ``Items`` array as sent, else raise UnexpectedResponse."""
+    raw_items = data.loose_list("Items")
+    if raw_items is None:
         raise UnexpectedResponse("Expected an Items array from Jellyfin")
     return raw_items
 
 
-def _item_dicts(data: dict[str, Any]) -> list[dict[str, Any]]:
+def _item_dicts(data: JsonObject) -> list[dict[str, Any]]:
     """Return the objects of an answer's ``Items`` array (others are skipped)."""
     items: list[dict[str, Any]] = []
     for item in _raw_items(data):
@@ -314,15 +306,15 @@ def _item_dicts(data: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
-def _parse_provider_ids(item: Any) -> tuple[str, dict[str, str]] | None:
+def _parse_provider_ids(item: JsonObject | None) -> tuple[str, dict[str, str]] | None:
     """Return (item id, provider ids) of one item, or None if it has no id."""
-    if not isinstance(item, dict) or not isinstance(item_id := item.get("Id"), str):
+    if item is None or (item_id := item.loose_str("Id")) is None:
         _LOGGER.debug("Skipping Jellyfin item without an id")
         return None
-    raw = item.get("ProviderIds")
+    raw = item.loose_object("ProviderIds") or JsonObject({})
     providers = {
-        str(name).lower(): value
-        for name, value in (raw.items() if isinstance(raw, dict) else ())
-        if isinstance(value, str) and value
+        name.lower(): value
+        for name in raw.field_names()
+        if (value := raw.loose_str(name)) is not None
     }
     return normalize_item_id(item_id), providers

@@ -45,6 +45,7 @@ from typing import Any, Final
 
 import aiohttp
 
+from ..parsers.fields import JsonObject
 from .client import DEFAULT_TIMEOUT, ServiceClient
 from .errors import Banned, CannotConnect, InvalidAuth, UnexpectedResponse
 
@@ -430,11 +431,12 @@ class QBittorrentClient(ServiceClient):
                 raise UnexpectedResponse(
                     self._describe("GET", TORRENTS_INFO_PATH, "did not answer a list")
                 )
-            for torrent in data:
+            for element in data:
+                torrent = JsonObject.loose(element)
                 torrent_hash = (
-                    torrent.get("hash") if isinstance(torrent, dict) else None
+                    torrent.loose_str("hash") if torrent is not None else None
                 )
-                if not isinstance(torrent_hash, str) or not torrent_hash:
+                if torrent_hash is None:
                     _LOGGER.debug("Skipping a qBittorrent torrent without a hash")
                     continue
                 found.add(torrent_hash.lower())

@@ -25,15 +25,8 @@ import json
 import logging
 from typing import Any, Final
 
-from .client import (
-    ApiKeyClient,
-    json_object,
-    json_optional_bool,
-    json_optional_int,
-    json_optional_str,
-    json_str,
-    positive_id,
-)
+from ..parsers.fields import JsonObject
+from .client import ApiKeyClient, positive_id, read_answer
 from .errors import UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
@@ -117,15 +110,18 @@ class SeerrClient(ApiKeyClient):
 
     async def async_get_status(self) -> SeerrStatus:
         """Return the server version. The endpoint is public: it proves reachability only."""
-        data = json_object(await self._async_get_json("/api/v1/status"), "status")
-        return SeerrStatus(
-            version=json_str(data, "version"),
-            commit_tag=json_optional_str(data, "commitTag"),
-        )
+        answer = await self._async_get_json("/api/v1/status")
+        with read_answer(answer, "status") as data:
+            return SeerrStatus(
+                version=data.require_str("version"),
+                commit_tag=data.loose_str("commitTag"),
+            )
 
     async def async_check_auth(self) -> None:
         """Raise InvalidAuth unless the API key is accepted (``GET /api/v1/auth/me``)."""
-        json_object(await self._async_get_json("/api/v1/auth/me"), "current user")
+        answer = await self._async_get_json("/api/v1/auth/me")
+        with read_answer(answer, "current user"):
+            pass  # Any user object will do: its fields are not needed.
 
     async def async_validate(self) -> SeerrStatus:
         """Check that the server answers and accepts the key; return its status."""
@@ -137,21 +133,17 @@ class SeerrClient(ApiKeyClient):
 
     async def async_get_webhook_settings(self) -> SeerrWebhookSettings:
         """Return the webhook agent's settings (admin; the API key acts as user 1)."""
-        data = json_object(
-            await self._async_get_json(WEBHOOK_SETTINGS_PATH), "webhook settings"
-        )
-        options = data.get("options")
-        if not isinstance(options, dict):
-            options = {}
-        template = options.get("jsonPayload")
-        return SeerrWebhookSettings(
-            enabled=json_optional_bool(data, "enabled") is True,
-            types=json_optional_int(data, "types", minimum=0) or 0,
-            webhook_url=json_optional_str(options, "webhookUrl") or "",
-            # GET decodes the stored payload once: normally the template text.
-            template=template if isinstance(template, str) else "",
-            auth_header=json_optional_str(options, "authHeader") or "",
-        )
+        answer = await self._async_get_json(WEBHOOK_SETTINGS_PATH)
+        with read_answer(answer, "webhook settings") as data:
+            options = data.loose_object("options") or JsonObject({})
+            return SeerrWebhookSettings(
+                enabled=data.loose_bool("enabled") is True,
+                types=data.loose_int("types", minimum=0) or 0,
+                webhook_url=options.loose_str("webhookUrl") or "",
+                # GET decodes the stored payload once: normally the template text.
+                template=options.loose_str("jsonPayload") or "",
+                auth_header=options.loose_str("authHeader") or "",
+            )
 
     async def async_set_webhook_settings(self, settings: SeerrWebhookSettings) -> None:
         """Replace the webhook agent's settings (``POST .../webhook``)."""
@@ -178,7 +170,7 @@ class SeerrClient(ApiKeyClient):
         data = await self._async_get_json(
             f"{REQUEST_PATH}/{request_id}", not_found=True
         )
-        request = _parse_request(data)
+        request = _parse_request(JsonObject.loose(data))
         if request is None:
             raise UnexpectedResponse(
                 self._describe(
@@ -199,29 +191,26 @@ class SeerrClient(ApiKeyClient):
         """
         if isinstance(take, bool) or take < 1 or isinstance(skip, bool) or skip < 0:
             raise ValueError("take must be >= 1 and skip >= 0")
-        data = json_object(
-            await self._async_get_json(
-                REQUEST_PATH,
-                params={
-                    "take": str(take),
-                    "skip": str(skip),
-                    "sort": "added",
-                    "sortDirection": "asc",
-                    "filter": "all",
-                },
-            ),
-            "request list",
+        answer = await self._async_get_json(
+            REQUEST_PATH,
+            params={
+                "take": str(take),
+                "skip": str(skip),
+                "sort": "added",
+                "sortDirection": "asc",
+                "filter": "all",
+            },
         )
-        page_info = json_object(data.get("pageInfo"), "request list pageInfo")
-        pages = json_optional_int(page_info, "pages", minimum=0)
-        results = data.get("results")
-        if pages is None or not isinstance(results, list):
+        with read_answer(answer, "request list") as data:
+            pages = data.require_object("pageInfo").loose_int("pages", minimum=0)
+            results = data.loose_list("results")
+        if pages is None or results is None:
             raise UnexpectedResponse(
                 self._describe("GET", REQUEST_PATH, "did not answer a request list")
             )
         requests: list[SeerrRequest] = []
         for element in results:
-            if (request := _parse_request(element)) is None:
+            if (request := _parse_request(JsonObject.loose(element))) is None:
                 _LOGGER.debug("Skipping a malformed Seerr request")
                 continue
             requests.append(request)
@@ -267,62 +256,50 @@ def _webhook_body(settings: SeerrWebhookSettings) -> dict[str, Any]:
     }
 
 
-def _parse_media(data: Any) -> SeerrMedia | None:
+def _parse_media(data: JsonObject | None) -> SeerrMedia | None:
     """Return one Media object, or None without an id."""
-    if (
-        not isinstance(data, dict)
-        or (media_id := json_optional_int(data, "id")) is None
-    ):
+    if data is None or (media_id := data.loose_int("id")) is None:
         return None
-    requests = data.get("requests")
     request_ids = tuple(
         request_id
-        for request in (requests if isinstance(requests, list) else ())
-        if isinstance(request, dict)
-        and (request_id := json_optional_int(request, "id")) is not None
+        for request in data.loose_objects("requests")
+        if (request_id := request.loose_int("id")) is not None
     )
     return SeerrMedia(
         id=media_id,
-        media_type=json_optional_str(data, "mediaType"),
-        tmdb_id=json_optional_int(data, "tmdbId"),
-        tvdb_id=json_optional_int(data, "tvdbId"),
-        status=json_optional_int(data, "status"),
-        jellyfin_media_id=json_optional_str(data, "jellyfinMediaId"),
-        external_service_id=json_optional_int(data, "externalServiceId"),
+        media_type=data.loose_str("mediaType"),
+        tmdb_id=data.loose_int("tmdbId"),
+        tvdb_id=data.loose_int("tvdbId"),
+        status=data.loose_int("status"),
+        jellyfin_media_id=data.loose_str("jellyfinMediaId"),
+        external_service_id=data.loose_int("externalServiceId"),
         request_ids=request_ids,
     )
 
 
-def _parse_request(data: Any) -> SeerrRequest | None:
+def _parse_request(data: JsonObject | None) -> SeerrRequest | None:
     """Return one MediaRequest, or None without an id."""
-    if (
-        not isinstance(data, dict)
-        or (request_id := json_optional_int(data, "id")) is None
-    ):
+    if data is None or (request_id := data.loose_int("id")) is None:
         return None
-    requested_by = data.get("requestedBy")
-    seasons = data.get("seasons")
+    requested_by = data.loose_object("requestedBy")
     return SeerrRequest(
         id=request_id,
-        status=json_optional_int(data, "status"),
-        media_type=json_optional_str(data, "type"),
-        is_4k=json_optional_bool(data, "is4k") is True,
-        media=_parse_media(data.get("media")),
+        status=data.loose_int("status"),
+        media_type=data.loose_str("type"),
+        is_4k=data.loose_bool("is4k") is True,
+        media=_parse_media(data.loose_object("media")),
         requested_by=(
-            json_optional_str(requested_by, "displayName")
-            if isinstance(requested_by, dict)
-            else None
+            requested_by.loose_str("displayName") if requested_by is not None else None
         ),
         seasons=tuple(
             sorted(
                 {
                     number
-                    for season in (seasons if isinstance(seasons, list) else ())
-                    if isinstance(season, dict)
-                    and (number := json_optional_int(season, "seasonNumber", minimum=0))
+                    for season in data.loose_objects("seasons")
+                    if (number := season.loose_int("seasonNumber", minimum=0))
                     is not None
                 }
             )
         ),
-        created_at=json_optional_str(data, "createdAt"),
+        created_at=data.loose_str("createdAt"),
     )

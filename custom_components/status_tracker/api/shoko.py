@@ -45,13 +45,8 @@ from typing import Any, Final
 import aiohttp
 
 from ..core.observations import ShokoCrossReference, ShokoFile, ShokoFileEvent
-from .client import (
-    ApiKeyClient,
-    json_object,
-    json_optional_int,
-    json_optional_str,
-    json_str,
-)
+from ..parsers.fields import JsonObject
+from .client import ApiKeyClient, read_answer
 from .errors import CannotConnect, InvalidAuth, UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
@@ -128,11 +123,12 @@ class ShokoClient(ApiKeyClient):
 
     async def async_get_version(self) -> ShokoVersion:
         """Return the server version (needs no key)."""
-        data = json_object(await self._async_get_json(VERSION_PATH), "version")
-        server = json_object(data.get("Server"), "the Server version")
-        return ShokoVersion(
-            version=json_str(server, "Version"), tag=json_optional_str(server, "Tag")
-        )
+        answer = await self._async_get_json(VERSION_PATH)
+        with read_answer(answer, "version") as data:
+            server = data.require_object("Server")
+            return ShokoVersion(
+                version=server.require_str("Version"), tag=server.loose_str("Tag")
+            )
 
     async def async_get_import_folders(self) -> dict[int, str]:
         """Return the path of every import folder, keyed by its id (needs the key).
@@ -151,7 +147,7 @@ class ShokoClient(ApiKeyClient):
             raise UnexpectedResponse("Expected a list of import folders from Shoko")
         folders: dict[int, str] = {}
         for folder in raw:
-            parsed = _parse_folder(folder)
+            parsed = _parse_folder(JsonObject.loose(folder))
             if parsed is None:
                 _LOGGER.debug("Skipping a Shoko import folder without id or path")
                 continue
@@ -190,7 +186,7 @@ class ShokoClient(ApiKeyClient):
                 self._describe("GET", PATH_ENDS_WITH_PATH, "did not answer a list")
             )
         for element in data:
-            if (info := _parse_file(element)) is not None:
+            if (info := _parse_file(JsonObject.loose(element))) is not None:
                 return info
             _LOGGER.debug("Skipping a Shoko file without an id")
         return None
@@ -283,17 +279,16 @@ def _api_key_from(body: bytes) -> str | None:
         data: Any = json.loads(body)
     except ValueError, RecursionError:
         return None
-    if not isinstance(data, dict):
-        return None
-    return json_optional_str(data, "apikey")
+    answer = JsonObject.loose(data)
+    return answer.loose_str("apikey") if answer is not None else None
 
 
-def _parse_folder(folder: Any) -> tuple[int, str] | None:
+def _parse_folder(folder: JsonObject | None) -> tuple[int, str] | None:
     """Return (id, path) of one import/managed folder, None without either."""
-    if not isinstance(folder, dict):
+    if folder is None:
         return None
-    folder_id = json_optional_int(folder, "ID")
-    path = json_optional_str(folder, "Path")
+    folder_id = folder.loose_int("ID")
+    path = folder.loose_str("Path")
     if folder_id is None or path is None:
         return None
     return folder_id, path
@@ -304,38 +299,31 @@ def _sorted_ids(values: Any) -> tuple[int, ...]:
     return tuple(sorted({value for value in values if value is not None}))
 
 
-def _parse_file(data: Any) -> ShokoFileInfo | None:
+def _parse_file(data: JsonObject | None) -> ShokoFileInfo | None:
     """Return one v3 File with its cross references, None without an id.
 
     Malformed cross references are skipped; an entry without episode list still
     records its series.
     """
-    if not isinstance(data, dict) or (file_id := json_optional_int(data, "ID")) is None:
+    if data is None or (file_id := data.loose_int("ID")) is None:
         return None
     xrefs: list[ShokoCrossReference] = []
-    raw = data.get("SeriesIDs")
-    for entry in raw if isinstance(raw, list) else ():
-        if not isinstance(entry, dict):
+    for raw in data.loose_list("SeriesIDs") or ():
+        if (entry := JsonObject.loose(raw)) is None:
             _LOGGER.debug(
                 "Skipping a malformed Shoko cross reference of file %s", file_id
             )
             continue
-        series = entry.get("SeriesID")
-        series = series if isinstance(series, dict) else {}
-        series_id = json_optional_int(series, "ID")
-        anime_id = json_optional_int(series, "AniDB")
-        episodes = entry.get("EpisodeIDs")
-        linked = [
-            episode
-            for episode in (episodes if isinstance(episodes, list) else ())
-            if isinstance(episode, dict)
-        ]
+        series = entry.loose_object("SeriesID") or JsonObject({})
+        series_id = series.loose_int("ID")
+        anime_id = series.loose_int("AniDB")
+        linked = entry.loose_objects("EpisodeIDs")
         if not linked:
             xrefs.append(ShokoCrossReference(None, None, series_id, anime_id))
         xrefs.extend(
             ShokoCrossReference(
-                episode_id=json_optional_int(episode, "ID"),
-                anidb_episode_id=json_optional_int(episode, "AniDB"),
+                episode_id=episode.loose_int("ID"),
+                anidb_episode_id=episode.loose_int("AniDB"),
                 series_id=series_id,
                 anidb_anime_id=anime_id,
             )

@@ -1,13 +1,18 @@
-"""Typed, path-aware readers for the fields of a decoded JSON webhook body.
+"""Typed, path-aware readers for decoded JSON: webhook bodies and REST answers.
 
-Every parser reads its input only through `JsonObject`, so each field it uses is
-type-checked in one place and every failure is an `InvalidPayload` that names the
-field by its dotted path ("series.images[1].remoteUrl").
+The parsers and the REST clients read their input through `JsonObject`, so each
+field they use is type-checked in one place. The strict readers (`require_*`,
+`optional_*`, `flag`, `object_list`, `str_list`) fail with an `InvalidPayload`
+that names the field by its dotted path ("series.images[1].remoteUrl"); the
+lenient `loose_*` readers never fail.
 
 Conventions shared by all readers:
 - an absent key and a JSON `null` are the same thing ("absent");
 - `optional_*` readers return None (or `()` for lists) for absent fields, but a
   present value of the wrong type is still an error;
+- `loose_*` readers return None (or `()` for lists) for absent fields *and* for
+  values of the wrong type: the REST clients read answers of servers they do not
+  control and keep what they can use of them;
 - booleans are never accepted as integers (Python's `bool` is an `int` subclass).
 """
 
@@ -62,6 +67,16 @@ def parse_digits(text: str) -> int | None:
     return int(candidate)
 
 
+def _loose_int(value: object, minimum: int) -> int | None:
+    """Return `value` if it is an integer >= minimum that 64 bits hold, else None."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    # Beyond 64 bits the store (orjson) could not write it: no real id or count.
+    if value < minimum or not MIN_INT <= value <= MAX_INT:
+        return None
+    return value
+
+
 class JsonObject:
     """A JSON object from a payload together with its location in that payload."""
 
@@ -80,6 +95,11 @@ class JsonObject:
                 f"payload must be a JSON object, got {json_type_name(body)}"
             )
         return cls(body)
+
+    @classmethod
+    def loose(cls, value: object, path: str = "") -> JsonObject | None:
+        """Wrap `value` found at `path` if it is a JSON object, else return None."""
+        return cls(value, path) if isinstance(value, Mapping) else None
 
     # -- plumbing -------------------------------------------------------------
 
@@ -272,3 +292,66 @@ class JsonObject:
     def flag(self, key: str) -> bool:
         """Return the boolean at `key`, False when absent."""
         return self.optional_bool(key) or False
+
+    # -- lenient readers (REST answers) ---------------------------------------
+
+    def loose_object(self, key: str) -> JsonObject | None:
+        """Return the object at `key`, None when absent or not an object."""
+        return JsonObject.loose(self._data.get(key), self.name(key))
+
+    def loose_list(self, key: str) -> list[object] | None:
+        """Return the array at `key` as sent, None when absent or not an array."""
+        value = self._data.get(key)
+        return value if isinstance(value, list) else None
+
+    def loose_objects(self, key: str) -> tuple[JsonObject, ...]:
+        """Return the objects of the array at `key`; other elements are skipped.
+
+        Absent or not an array gives `()`.
+        """
+        return tuple(
+            item
+            for index, value in enumerate(self.loose_list(key) or ())
+            if (item := JsonObject.loose(value, self.name(f"{key}[{index}]")))
+            is not None
+        )
+
+    def loose_str(self, key: str) -> str | None:
+        """Return the string at `key`; absent, "" and non-strings give None."""
+        value = self._data.get(key)
+        return value if isinstance(value, str) and value else None
+
+    def loose_int(self, key: str, *, minimum: int = 1) -> int | None:
+        """Return the integer at `key` if it is >= minimum and 64 bits hold it.
+
+        Anything else (absent, a boolean, a float, a string, a smaller or a
+        larger number) gives None. Upstream ids use 0 for "unknown", hence the
+        default minimum of 1.
+        """
+        return _loose_int(self._data.get(key), minimum)
+
+    def loose_ints(self, key: str, *, minimum: int = 1) -> tuple[int, ...]:
+        """Return the integers of the array at `key` that `loose_int` would keep.
+
+        Other elements are skipped; absent or not an array gives `()`.
+        """
+        return tuple(
+            number
+            for value in self.loose_list(key) or ()
+            if (number := _loose_int(value, minimum)) is not None
+        )
+
+    def loose_number(self, key: str) -> int | float | None:
+        """Return the number (integer or not) at `key`, None for anything else.
+
+        Booleans are not numbers here either.
+        """
+        value = self._data.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return value
+
+    def loose_bool(self, key: str) -> bool | None:
+        """Return the boolean at `key`, None for anything else (0/1 included)."""
+        value = self._data.get(key)
+        return value if isinstance(value, bool) else None
