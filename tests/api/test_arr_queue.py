@@ -147,19 +147,28 @@ async def test_malformed_records_skipped(
     odd["episode"] = {"seasonNumber": 1}
     no_size = {"seriesId": 7, "size": 0, "downloadId": SHOW_HASH}
     fractional = {"seriesId": 7, "size": 1.5, "downloadId": SHOW_HASH}
+    # Sizes beyond 64 bits, whole or sent as a decimal: the store could not keep them.
+    huge = {"seriesId": 7, "size": 2**64, "downloadId": SHOW_HASH}
+    huge_decimal = {"seriesId": 7, "size": 1e300, "downloadId": SHOW_HASH}
     aioclient_mock.get(
         f"{SONARR_URL}/api/v3/queue/details",
-        json=[
-            "garbage",
-            None,
-            {"seriesId": 0, "downloadId": SHOW_HASH},
-            {"seriesId": "7", "downloadId": SHOW_HASH},
-            {"movieId": 12, "downloadId": SHOW_HASH},
-            odd,
-            no_size,
-            fractional,
-            {"seriesId": 7, "size": True},
-        ],
+        # Python's encoder: Home Assistant's refuses numbers beyond 64 bits.
+        text=json.dumps(
+            [
+                "garbage",
+                None,
+                {"seriesId": 0, "downloadId": SHOW_HASH},
+                {"seriesId": "7", "downloadId": SHOW_HASH},
+                {"movieId": 12, "downloadId": SHOW_HASH},
+                odd,
+                no_size,
+                fractional,
+                huge,
+                huge_decimal,
+                {"seriesId": 7, "size": True},
+            ]
+        ),
+        headers={"Content-Type": "application/json"},
     )
 
     with caplog.at_level(logging.DEBUG):
@@ -168,6 +177,8 @@ async def test_malformed_records_skipped(
     assert queue == [
         # A whole number sent as a decimal is a size; the episode lacks its number.
         ArrQueueItem(media_id=7, download_id=None, size=10737418240),
+        ArrQueueItem(media_id=7, download_id=SHOW_HASH),
+        ArrQueueItem(media_id=7, download_id=SHOW_HASH),
         ArrQueueItem(media_id=7, download_id=SHOW_HASH),
         ArrQueueItem(media_id=7, download_id=SHOW_HASH),
         ArrQueueItem(media_id=7, download_id=None),

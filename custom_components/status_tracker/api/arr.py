@@ -29,7 +29,7 @@ from ..core.observations import (
     MediaType,
     normalize_download_id,
 )
-from ..parsers.fields import JsonObject
+from ..parsers.fields import MAX_INT, JsonObject
 from .client import ApiKeyClient, positive_id, read_answer
 from .errors import UnexpectedResponse
 
@@ -509,10 +509,13 @@ def _ids(values: list[int], what: str) -> list[int]:
 
 
 def _size(value: int | float | None) -> int | None:
-    """Return a byte count (the queue's decimal ``size``), None if 0 or not one."""
+    """Return a byte count (the queue's decimal ``size``), None if 0 or not one.
+
+    Beyond 64 bits it is no real size, and the store (orjson) could not write it.
+    """
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if not isinstance(value, int) or value < 1:
+    if not isinstance(value, int) or not 1 <= value <= MAX_INT:
         return None
     return value
 
