@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.status_tracker import webhook as webhook_module
 from custom_components.status_tracker.const import DOMAIN
 from custom_components.status_tracker.journal import JournalEntry, WebhookJournal
 from custom_components.status_tracker.maintenance import MAINTENANCE_INTERVAL
@@ -134,7 +135,7 @@ async def test_start_applies_what_the_snapshot_lacks(
     )
     caplog.set_level(logging.WARNING)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     state = hass.states.get(MOVIE_SENSOR)
     assert state.state == "approved"
@@ -171,7 +172,7 @@ async def test_webhooks_of_a_removed_service_are_dropped(
         [JournalEntry(1, ARRIVED, "removed_seerr", seerr_request())],
     )
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     assert hass.states.get(MOVIE_SENSOR) is None
     assert hass_storage[STORAGE_KEY]["data"]["requests"] == []
@@ -193,7 +194,7 @@ async def test_maintenance_keeps_the_journal_short(
 
     freezer.tick(MAINTENANCE_INTERVAL)
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     assert not journal_file(journal_dir).exists()
     assert hass_storage[STORAGE_KEY]["data"]["journal_applied"] == 3
@@ -280,3 +281,39 @@ async def test_webhooks_that_arrive_together_are_written_together(
     await journal.async_trim(3)
     assert [line["seq"] for line in journal_lines(journal_dir)] == [4, 5]
     assert journal.pending
+
+
+async def test_a_webhook_during_the_replay_waits_for_it(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    upstream: Any,
+    post_webhook: PostWebhook,
+    journal_dir: Path,
+) -> None:
+    """The tracker sees the journaled request before the approval that follows it."""
+    mock_config_entry.add_to_hass(hass)
+    seerr = subentry_id(mock_config_entry, "seerr")
+    write_journal(
+        journal_file(journal_dir), [JournalEntry(1, ARRIVED, seerr, seerr_request())]
+    )
+    replay_may_go = asyncio.Event()
+    apply_backlog = webhook_module._async_apply_backlog
+
+    async def held_back(*args: Any) -> None:
+        await replay_may_go.wait()
+        await apply_backlog(*args)
+
+    with patch.object(webhook_module, "_async_apply_backlog", held_back):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        approval = asyncio.create_task(post_webhook(*movie_flow()[1]))
+        await hass.async_block_till_done()
+        assert not approval.done()
+        assert hass.states.get(MOVIE_SENSOR) is None
+
+        replay_may_go.set()
+        assert (await approval).status == HTTPStatus.OK
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert hass.states.get(MOVIE_SENSOR).state == "approved"
+    assert [line["seq"] for line in journal_lines(journal_dir)] == [2]

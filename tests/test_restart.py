@@ -1020,7 +1020,7 @@ async def test_kill_at_every_point_loses_no_answered_webhook(
     assert len(held["requests"]) == (1 if cut else 0)
 
     stack = await start_hub(hass, aiohttp_client, shoko, events)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     # The journal gave back what the killed Home Assistant held, with the
     # times the webhooks arrived, not the time of the replay. Only the time of
     # the last update may be later: what the webhooks set off (an episode list

@@ -114,6 +114,9 @@ class HubRuntime:
         self.journal = WebhookJournal(hass, journal_path(hass, entry.entry_id))
         # Journaled webhooks the stored snapshot lacks (applied after start-up).
         self.journal_backlog: list[JournalEntry] = []
+        # Set once they are: a webhook arriving meanwhile waits, so the
+        # tracker sees every service's webhooks in the order they came.
+        self.journal_replayed = asyncio.Event()
         self.coordinators: dict[str, ServiceCoordinator] = {
             instance.subentry_id: self._coordinator(instance)
             for instance in self.instances.values()

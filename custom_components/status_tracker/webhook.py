@@ -23,6 +23,7 @@ from .api import JellyfinClient
 from .clients import ServiceInstance
 from .const import DOMAIN, MAX_WEBHOOK_BODY_BYTES
 from .core.observations import Ignored, JellyfinItem, Observation
+from .journal import JournalEntry
 from .parsers import InvalidPayload, parse_webhook
 from .runtime import HubRuntime, StatusTrackerConfigEntry
 
@@ -152,6 +153,7 @@ async def _async_handle(
         return _reply(HTTPStatus.OK, "ignored")
     # On disk before the 200: the service never sends it again (journal.py).
     seq = await hub.journal.async_append(instance.subentry_id, body, dt_util.utcnow())
+    await hub.journal_replayed.wait()
     await _async_apply(hub, instance, observation)
     hub.journal.mark_applied(seq)
     return _reply(HTTPStatus.OK, "ok")
@@ -180,8 +182,14 @@ async def async_replay_journal(hub: HubRuntime) -> None:
     deliveries of a service removed since are dropped.
     """
     backlog, hub.journal_backlog = hub.journal_backlog, []
-    if not backlog:
-        return
+    try:
+        if backlog:
+            await _async_apply_backlog(hub, backlog)
+    finally:
+        hub.journal_replayed.set()
+
+
+async def _async_apply_backlog(hub: HubRuntime, backlog: list[JournalEntry]) -> None:
     for entry in backlog:
         instance = hub.instances.get(entry.instance_id)
         if instance is not None:

@@ -191,5 +191,7 @@ async def test_add_through_the_flow_by_host_name(
 
     assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
     assert [c.key for c in shared.cookie_jar] == ["proxy_session"]
-    # Stop polling before the fixture stops qBittorrent.
+    # The new service reloads the hub: let that finish (a first poll of the
+    # real qBittorrent), then stop polling before the fixture stops it.
+    await hass.async_block_till_done()
     assert await hass.config_entries.async_unload(entry.entry_id)
