@@ -73,8 +73,10 @@ class Harness:
             23: anime_episode_list,
         }
 
-    def observe(self, observation: Observation) -> TrackerUpdate:
-        update = self.tracker.apply(observation)
+    def observe(
+        self, observation: Observation, *, at: datetime | None = None
+    ) -> TrackerUpdate:
+        update = self.tracker.apply(observation, at=at)
         self.updates.append(update)
         lists = self.episode_lists
         for request in self.tracker.needs_episode_list():

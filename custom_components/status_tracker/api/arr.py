@@ -12,32 +12,63 @@ JSON array of ``QueueResource``, ``QueueDetailsController``): one record per
 movie, and in Sonarr one per episode of a release (``includeEpisode=true`` adds
 the episode). Pending releases (delay profiles) are listed without a
 ``downloadId``: they are not grabbed yet.
+
+The history (``HistoryController``, docs/protocols.md §2.4) is read paged, newest
+first, to find what the webhooks sent while Home Assistant was down:
+``async_history_since`` and the pure ``history_events`` that turns its records
+into the observations the webhooks would have brought.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 import logging
 from typing import Any, ClassVar, Final
 
 from ..core.observations import (
+    ArrFileDeleted,
     ArrGrab,
+    ArrImport,
     ArrService,
     EpisodeRef,
+    ImportedFile,
     MediaRef,
     MediaType,
+    Observation,
     normalize_download_id,
 )
-from ..parsers.fields import MAX_INT, JsonObject
+from ..parsers.fields import MAX_INT, JsonObject, parse_digits
 from .client import ApiKeyClient, positive_id, read_answer
 from .errors import UnexpectedResponse
+from .history import MAX_HISTORY_CALLS, HistoryEvent, HistoryRead
 
 _LOGGER = logging.getLogger(__name__)
 
 COMMAND_PATH: Final = "/api/v3/command"
 QUEUE_DETAILS_PATH: Final = "/api/v3/queue/details"
 NOTIFICATION_PATH: Final = "/api/v3/notification"
+HISTORY_PATH: Final = "/api/v3/history"
+TAG_PATH: Final = "/api/v3/tag"
+# Records per history page. Neither app caps pageSize, but every record embeds
+# its whole series/movie: 250 keeps one answer to a few hundred kilobytes.
+HISTORY_PAGE_SIZE: Final = 250
+# Newest first, so reading can stop at the first record older than the moment
+# asked for. Both are sent: versions that take a sent sortKey as is also keep
+# the sent direction as is ("default" when absent) instead of their default.
+_HISTORY_ORDER: Final = {"sortKey": "date", "sortDirection": "descending"}
+# History `eventType`s (EpisodeHistoryEventType / MovieHistoryEventType,
+# serialised camelCase) that a webhook also reports. The others
+# (downloadFailed, episodeFileRenamed/movieFileRenamed, downloadIgnored,
+# unknown) carry nothing the tracker uses.
+_GRABBED: Final = "grabbed"
+_IMPORTED: Final = frozenset(
+    {"downloadFolderImported", "seriesFolderImported", "movieFolderImported"}
+)
+_FILE_DELETED: Final = frozenset({"episodeFileDeleted", "movieFileDeleted"})
+# The delete reason (DeleteMediaFileReason) of a file replaced by a better one.
+_UPGRADE_REASON: Final = "upgrade"
 # Create/update without the built-in test: callers test first with
 # async_test_notification, so the URL would only get a second Test event.
 _FORCE_SAVE: Final = {"forceSave": "true"}
@@ -184,6 +215,318 @@ def queue_grabs(
     return grabs
 
 
+@dataclass(frozen=True, slots=True)
+class _HistoryRecord:
+    """One HistoryResource the webhooks also report, as far as it is needed."""
+
+    # The history row's id; None only if the answer lacks it.
+    id: int | None
+    event_type: str
+    at: datetime
+    media: MediaRef
+    # Sonarr only: the record's episode (each episode has its own record).
+    episode: EpisodeRef | None
+    # As the application reports it (torrent hashes upper-case).
+    download_id: str | None
+    source_title: str | None
+    data: JsonObject
+
+    @property
+    def unit(self) -> tuple[int | None, str | None]:
+        """Return the movie, or the episode, this record speaks about."""
+        return (self.media.arr_id, self.episode.key if self.episode else None)
+
+
+def history_events(
+    records: Iterable[object],
+    *,
+    service: ArrService,
+    instance_id: str,
+    since: datetime | None = None,
+    tag_labels: Mapping[int, str] | None = None,
+) -> tuple[HistoryEvent, ...]:
+    """Return what history records say, as the webhooks would have said it.
+
+    `records` are HistoryResource objects as ``GET /api/v3/history`` answers
+    them, with the series and episode (Sonarr) or movie (Radarr) embedded, in
+    any order. Each event's time is its record's ``date``; events come oldest
+    first, only those at or after `since`. `tag_labels` (tag id -> label) names
+    the media's tags as the webhooks do; without it the media carries no tags.
+
+    - ``grabbed`` gives an ArrGrab (Grab webhook). Sonarr writes one record per
+      episode of a release: the records of one download make one grab.
+    - ``downloadFolderImported`` (and ``seriesFolderImported`` /
+      ``movieFolderImported``, which current versions do not write) gives an
+      ArrImport per imported file (the per-file Download webhook), with the
+      file's episodes (Sonarr: one record per episode of the file). An import
+      is an upgrade when an "upgrade" deletion of the same movie/episode comes
+      before it in the records.
+    - ``episodeFileDeleted`` / ``movieFileDeleted`` gives an ArrFileDeleted
+      (EpisodeFileDelete / MovieFileDelete webhook). The history does not keep
+      the file id; it is taken from the import of the same path in the records,
+      if there is one.
+    - ``downloadFailed``, ``episodeFileRenamed`` / ``movieFileRenamed``,
+      ``downloadIgnored`` and unknown types give nothing (the webhooks carry
+      nothing the tracker uses for them, or do not exist).
+
+    Records of the types above that lack their date, media, episode (Sonarr)
+    or imported path are skipped with a debug log. Records older than `since`
+    give no events but still supply file ids and upgrades.
+    """
+    parsed: list[_HistoryRecord] = []
+    seen_ids: set[int] = set()
+    for raw in records:
+        record = _parse_history_record(JsonObject.loose(raw), service, tag_labels)
+        if record is None:
+            continue
+        if record.id is not None:
+            # A record written while the pages were read moves the older ones
+            # one place down: the next page repeats the last one.
+            if record.id in seen_ids:
+                continue
+            seen_ids.add(record.id)
+        parsed.append(record)
+    parsed.sort(key=lambda r: (r.at, r.id or 0))
+
+    groups: dict[tuple[object, ...], _HistoryGroup] = {}
+    # Imported path -> its file id, as the records so far say it.
+    file_ids: dict[str, int] = {}
+    # Movies/episodes whose file was just deleted for an upgrade.
+    replaced: set[tuple[int | None, str | None]] = set()
+    for record in parsed:
+        data = record.data
+        if record.event_type == _GRABBED:
+            group = _HistoryGroup(_GRABBED)
+        elif record.event_type in _IMPORTED:
+            path = data.loose_str("importedPath") or ""
+            file_id = _history_id(data, "fileId")
+            if file_id is not None:
+                file_ids[path] = file_id
+            group = _HistoryGroup(
+                "import",
+                path=path,
+                file_id=file_id,
+                is_upgrade=record.unit in replaced,
+            )
+            replaced.discard(record.unit)
+        else:
+            reason = _camel_case(data.loose_str("reason"))
+            if reason == _UPGRADE_REASON:
+                replaced.add(record.unit)
+            path = record.source_title or ""
+            group = _HistoryGroup(
+                "deleted", path=path, file_id=file_ids.get(path), reason=reason
+            )
+        if since is not None and record.at < since:
+            continue
+        # A grab without download id is told apart by its release title.
+        ident = record.download_id or f"title:{record.source_title}"
+        key = (group.kind, record.media.arr_id, ident, group.path, group.file_id)
+        found = groups.setdefault(key, group)
+        found.records.append(record)
+        # Any replaced episode of a multi-episode file makes it an upgrade.
+        found.is_upgrade |= group.is_upgrade
+    # Groups are in the order of their first record.
+    return tuple(
+        HistoryEvent(
+            at=group.records[0].at,
+            observation=group.observation(service, instance_id),
+        )
+        for group in groups.values()
+    )
+
+
+@dataclass(slots=True)
+class _HistoryGroup:
+    """The records of one grab, one imported file or one deleted file."""
+
+    kind: str
+    path: str = ""
+    file_id: int | None = None
+    reason: str | None = None
+    is_upgrade: bool = False
+    records: list[_HistoryRecord] = field(default_factory=list)
+
+    def observation(self, service: ArrService, instance_id: str) -> Observation:
+        """Return the observation the matching webhook would have brought."""
+        first = self.records[0]
+        episodes = _episodes_in_order(r.episode for r in self.records)
+        download_id = normalize_download_id(first.download_id)
+        data = first.data
+        if self.kind == _GRABBED:
+            return ArrGrab(
+                service=service,
+                instance_id=instance_id,
+                media=first.media,
+                episodes=episodes,
+                download_id=download_id,
+                release_title=first.source_title,
+                size=_history_id(data, "size"),
+                # `downloadClient` is the client's type; the webhook names the
+                # client by its name, which older records lack.
+                download_client=data.loose_str("downloadClientName")
+                or data.loose_str("downloadClient"),
+            )
+        if self.kind == "import":
+            return ArrImport(
+                service=service,
+                instance_id=instance_id,
+                media=first.media,
+                episodes=episodes,
+                files=(
+                    ImportedFile(
+                        path=self.path,
+                        file_id=self.file_id,
+                        episodes=episodes,
+                        size=_history_id(data, "size"),
+                    ),
+                ),
+                download_id=download_id,
+                is_upgrade=self.is_upgrade,
+                release_type=_camel_case(data.loose_str("releaseType")),
+            )
+        return ArrFileDeleted(
+            service=service,
+            instance_id=instance_id,
+            media=first.media,
+            episodes=episodes,
+            path=self.path or None,
+            file_id=self.file_id,
+            reason=self.reason,
+        )
+
+
+def _parse_history_record(
+    record: JsonObject | None,
+    service: ArrService,
+    tag_labels: Mapping[int, str] | None,
+) -> _HistoryRecord | None:
+    """Return one HistoryResource of a tracked type; None for others or malformed."""
+    if record is None:
+        _LOGGER.debug("Skipping a malformed %s history record", service.title())
+        return None
+    event_type = record.loose_str("eventType")
+    if event_type != _GRABBED and event_type not in _IMPORTED | _FILE_DELETED:
+        return None
+    at = history_record_date(record)
+    media = _history_media(record, service, tag_labels)
+    episode = _parse_episode(record.loose_object("episode"))
+    data = record.loose_object("data") or JsonObject({}, record.name("data"))
+    if (
+        at is None
+        or media is None
+        or (service is ArrService.SONARR and episode is None)
+        or (event_type in _IMPORTED and data.loose_str("importedPath") is None)
+    ):
+        _LOGGER.debug("Skipping a malformed %s history record", service.title())
+        return None
+    return _HistoryRecord(
+        id=record.loose_int("id"),
+        event_type=event_type,
+        at=at,
+        media=media,
+        episode=episode if service is ArrService.SONARR else None,
+        download_id=record.loose_str("downloadId"),
+        source_title=record.loose_str("sourceTitle"),
+        data=data,
+    )
+
+
+def history_record_date(record: JsonObject | None) -> datetime | None:
+    """Return a history record's ``date`` as an aware UTC datetime, else None.
+
+    The apps write UTC with a "Z" and whole seconds (STJUtcConverter); a date
+    without a zone is not theirs.
+    """
+    text = record.loose_str("date") if record is not None else None
+    if text is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    return parsed.astimezone(UTC)
+
+
+def _history_media(
+    record: JsonObject,
+    service: ArrService,
+    tag_labels: Mapping[int, str] | None,
+) -> MediaRef | None:
+    """Return the series/movie embedded in a record as the webhooks name it."""
+    if service is ArrService.SONARR:
+        element = record.loose_object("series")
+        series = _parse_series(element)
+        if element is None or series is None:
+            return None
+        media = series.media()
+    else:
+        element = record.loose_object("movie")
+        movie = _parse_movie(element)
+        if element is None or movie is None:
+            return None
+        # The webhook's movie.folderPath is the movie's path.
+        media = replace(movie.media(), path=movie.path)
+    labels = tag_labels or {}
+    language = element.loose_object("originalLanguage")
+    return replace(
+        media,
+        poster_url=_poster_url(element),
+        # The resource has tag ids, the webhooks their labels.
+        tags=tuple(
+            labels[tag_id] for tag_id in element.loose_ints("tags") if tag_id in labels
+        ),
+        original_language=language.loose_str("name") if language else None,
+    )
+
+
+def _poster_url(media: JsonObject) -> str | None:
+    """Return the poster of a series/movie resource: remote URL, else local."""
+    for image in media.loose_objects("images"):
+        if image.loose_str("coverType") == "poster":
+            return image.loose_str("remoteUrl") or image.loose_str("url")
+    return None
+
+
+def _episodes_in_order(refs: Iterable[EpisodeRef | None]) -> tuple[EpisodeRef, ...]:
+    """Return the episodes without repeats, by season and number."""
+    episodes = {ref.key: ref for ref in refs if ref is not None}
+    return tuple(sorted(episodes.values(), key=lambda e: (e.season, e.episode)))
+
+
+def _history_id(data: JsonObject, key: str) -> int | None:
+    """Return a number the `data` dictionary holds as a string; "0" gives None."""
+    text = data.loose_str(key)
+    return (parse_digits(text) or None) if text is not None else None
+
+
+def _camel_case(value: str | None) -> str | None:
+    """Return an enum name as the webhooks spell it ("SeasonPack" -> "seasonPack").
+
+    The history's `data` holds .NET ``Enum.ToString()`` (PascalCase); the
+    webhooks serialise the same enums camelCase, and the tracker compares
+    that spelling (delete reason "upgrade").
+    """
+    if not value:
+        return None
+    return value[0].lower() + value[1:]
+
+
+def _history_tag_ids(records: Iterable[object], since: datetime) -> set[int]:
+    """Return the tag ids of the series/movies of the records since `since`."""
+    tag_ids: set[int] = set()
+    for raw in records:
+        record = JsonObject.loose(raw)
+        if record is None or (at := history_record_date(record)) is None or at < since:
+            continue
+        for media_field in ("series", "movie"):
+            if (media := record.loose_object(media_field)) is not None:
+                tag_ids.update(media.loose_ints("tags"))
+    return tag_ids
+
+
 class ArrClient(ApiKeyClient):
     """Behaviour shared by Sonarr and Radarr (same auth, same system API)."""
 
@@ -195,6 +538,8 @@ class ArrClient(ApiKeyClient):
     queue_media_field: ClassVar[str] = "movieId"
     # Query of the queue details call.
     queue_params: ClassVar[Mapping[str, str]] = {}
+    # What the history records should embed (their media, and episode).
+    history_params: ClassVar[Mapping[str, str]] = {}
 
     async def async_get_system_status(self) -> ArrSystemStatus:
         """Return application name, instance name and version; needs a valid key."""
@@ -241,6 +586,97 @@ class ArrClient(ApiKeyClient):
             download_client=element.loose_str("downloadClient"),
             episode=_parse_episode(element.loose_object("episode")),
         )
+
+    # -- history (reconciliation) ---------------------------------------------------
+
+    async def async_history_since(
+        self,
+        since: datetime,
+        *,
+        instance_id: str,
+        max_calls: int = MAX_HISTORY_CALLS,
+        page_size: int = HISTORY_PAGE_SIZE,
+    ) -> HistoryRead:
+        """Return what the history says happened since `since` (see history_events).
+
+        Pages of ``GET /api/v3/history`` are read newest first until one holds a
+        record older than `since` or the records run out; with `max_calls`
+        requests made before that, the read is incomplete. The tags of the
+        media are named with one ``GET /api/v3/tag`` if a call is left. The
+        dates have whole seconds: ask from a little earlier to be sure not to
+        miss a fact of the same second (observations are applied idempotently).
+
+        Raise ValueError for a naive `since` or a budget or page size below 1;
+        UnexpectedResponse when a page is not the paged object.
+        """
+        if since.tzinfo is None:
+            raise ValueError("since must be an aware datetime")
+        if max_calls < 1 or page_size < 1:
+            raise ValueError("max_calls and page_size must be at least 1")
+        records: list[object] = []
+        calls = 0
+        complete = False
+        while not complete and calls < max_calls:
+            calls += 1
+            answer = await self._async_get_json(
+                HISTORY_PATH,
+                {
+                    "page": str(calls),
+                    "pageSize": str(page_size),
+                    **_HISTORY_ORDER,
+                    **self.history_params,
+                },
+            )
+            page, complete = self._read_history_page(answer, calls, page_size, since)
+            records.extend(page)
+        tag_labels = None
+        if calls < max_calls and _history_tag_ids(records, since):
+            calls += 1
+            tag_labels = await self._async_get_tag_labels()
+        events = history_events(
+            records,
+            service=self.service,
+            instance_id=instance_id,
+            since=since,
+            tag_labels=tag_labels,
+        )
+        return HistoryRead(events=events, calls=calls, complete=complete)
+
+    def _read_history_page(
+        self, answer: object, page: int, page_size: int, since: datetime
+    ) -> tuple[list[object], bool]:
+        """Return a page's records and whether it is the last one to read."""
+        data = JsonObject.loose(answer)
+        records = data.loose_list("records") if data is not None else None
+        if data is None or records is None:
+            raise UnexpectedResponse(
+                f"Expected a paged answer of history records from {self.service_name}"
+            )
+        # The page size the application used, which a cap could make smaller.
+        size = data.loose_int("pageSize") or page_size
+        total = data.loose_int("totalRecords", minimum=0)
+        last = (
+            False
+            or (total is not None and page * size >= total)
+            or any(
+                date is not None and date < since
+                for date in map(history_record_date, map(JsonObject.loose, records))
+            )
+        )
+        return records, last
+
+    async def _async_get_tag_labels(self) -> dict[int, str]:
+        """Return every tag's label by id (``GET /api/v3/tag``)."""
+        labels: dict[int, str] = {}
+        for element in await self._async_get_list(TAG_PATH, {}, "tags"):
+            tag = JsonObject.loose(element)
+            if (
+                tag is not None
+                and (tag_id := tag.loose_int("id")) is not None
+                and (label := tag.loose_str("label")) is not None
+            ):
+                labels[tag_id] = label
+        return labels
 
     # -- connections (notifications) ----------------------------------------------
 
@@ -340,6 +776,7 @@ class SonarrClient(ArrClient):
     queue_media_field = "seriesId"
     # Each record then carries its episode (season and episode numbers).
     queue_params = {"includeEpisode": "true"}
+    history_params = {"includeSeries": "true", "includeEpisode": "true"}
 
     async def async_get_episodes(self, series_id: int) -> list[EpisodeRef]:
         """Return every episode of a series (``GET /api/v3/episode?seriesId=``).
@@ -446,6 +883,7 @@ class RadarrClient(ArrClient):
     app_name = "Radarr"
     service = ArrService.RADARR
     service_name = "Radarr"
+    history_params = {"includeMovie": "true"}
 
     async def async_get_movie_by_tmdb(self, tmdb_id: int) -> ArrMovie | None:
         """Return the library movie with this TMDB id, None if Radarr has none.
