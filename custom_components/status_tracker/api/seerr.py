@@ -23,7 +23,7 @@ Facts (docs/protocols.md §4.2, seerr-team/seerr ``server/routes/request.ts``,
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -281,7 +281,7 @@ class SeerrClient(ApiKeyClient):
         self,
         since: datetime,
         *,
-        known_request_ids: Collection[int] = (),
+        known_request_ids: Container[int] = (),
         max_calls: int = MAX_HISTORY_CALLS,
         page_size: int = 50,
     ) -> HistoryRead:
@@ -307,7 +307,6 @@ class SeerrClient(ApiKeyClient):
             raise ValueError("since must be an aware datetime")
         if _below_one(max_calls) or _below_one(page_size):
             raise ValueError("max_calls and page_size must be >= 1")
-        known = frozenset(known_request_ids)
         titles: dict[tuple[MediaType, int], SeerrTitle | None] = {}
         seen: set[int] = set()
         # Each request's events, most recently modified request first.
@@ -349,7 +348,7 @@ class SeerrClient(ApiKeyClient):
                 if events is None:
                     _LOGGER.debug("Skipping a Seerr request without its media")
                     continue
-                if events and record.id not in known:
+                if events and record.id not in known_request_ids:
                     key = _title_key(record)
                     if key is not None and key not in titles:
                         if calls >= max_calls:
