@@ -145,11 +145,16 @@ MOVIE_201 = SeerrRequest(
         media_type="movie",
         tmdb_id=603,
         status=5,
+        status_4k=1,
+        updated_at="2026-01-10T12:47:00.000Z",
         jellyfin_media_id="0d3b5f7a9c1e4d6f8a0b2c4e6d8f1a3b",
         external_service_id=12,
     ),
     requested_by="alice",
+    requested_by_id=2,
+    modified_by_id=2,
     created_at="2026-01-10T12:00:00.000Z",
+    updated_at="2026-01-10T12:00:00.000Z",
 )
 SHOW_202 = SeerrRequest(
     id=202,
@@ -161,12 +166,16 @@ SHOW_202 = SeerrRequest(
         tmdb_id=1396,
         tvdb_id=81189,
         status=4,
+        status_4k=1,
+        updated_at="2026-01-10T12:47:00.000Z",
         jellyfin_media_id="1a2b3c4d5e6f47a8b9c0d1e2f3a4b5c6",
         external_service_id=7,
     ),
     requested_by="alice",
+    requested_by_id=2,
     seasons=(1,),
     created_at="2026-01-10T12:05:00.000Z",
+    updated_at="2026-01-10T12:05:00.000Z",
 )
 
 
@@ -224,7 +233,7 @@ async def test_get_request_sparse(
     aioclient_mock.get(f"{SEERR_URL}/api/v1/request/203", json=body)
 
     assert await client.async_get_request(203) == SeerrRequest(
-        id=203, status=1, media_type="tv", is_4k=True, seasons=(0, 2)
+        id=203, status=1, media_type="tv", is_4k=True, requested_by_id=3, seasons=(0, 2)
     )
 
 

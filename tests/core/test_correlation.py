@@ -873,6 +873,34 @@ def test_auto_approved_is_recorded_as_approval() -> None:
     assert request.timeline[-1].detail == "automatically"
 
 
+@pytest.mark.parametrize("name", ["media_available", "media_approved_tv"])
+def test_untitled_seerr_notification_keeps_the_title(name: str) -> None:
+    """A notification rebuilt from Seerr's request list may carry no title.
+
+    The Seerr client leaves the title, year and poster out for requests the
+    tracker holds; the request keeps what the first webhook gave it.
+    """
+    harness = Harness()
+    pending = "media_pending_tv" if name.endswith("_tv") else "media_pending"
+    harness.post("seerr", load_fixture(f"jellyseerr/{pending}.json"))
+    titled = harness.only()
+    before = (titled.title, titled.year, titled.poster_url)
+    observation = parse_webhook("seerr", load_fixture(f"jellyseerr/{name}.json"), "")
+    assert isinstance(observation, SeerrNotification)
+    untitled = replace(
+        observation,
+        media=replace(observation.media, title="", year=None, poster_url=None),
+    )
+
+    update = harness.tracker.apply(untitled)
+
+    request = harness.only()
+    assert update.changed == [request.id]
+    assert (request.title, request.year, request.poster_url) == before
+    assert request.title in {"Example Movie", "Example Show"}
+    assert request.timeline[-1].kind != "requested"
+
+
 def test_ignored_observation_changes_nothing() -> None:
     """Test/Health payloads are acknowledged without touching anything."""
     harness = Harness()
