@@ -65,7 +65,11 @@ _RECENT = load_fixture("jellyfin/api_items_recent.json")["Items"]
 # Library DTOs (GET /Items ... Fields=ProviderIds,Path): the recent-items and
 # series fixtures without the DateCreated the library query does not ask for.
 MOVIE_DTO = {k: v for k, v in _RECENT[0].items() if k != "DateCreated"}
-UNRELATED_DTO = {k: v for k, v in _RECENT[5].items() if k != "DateCreated"}
+UNRELATED_DTO = {
+    k: v
+    for k, v in next(i for i in _RECENT if i["Name"] == "Unrelated Movie").items()
+    if k != "DateCreated"
+}
 SHOW_DTO = jellyfin_series_items()["Items"][0]
 # A movie Jellyfin knows from metadata only (no file): not in the library.
 MISSING_MOVIE_DTO = {

@@ -197,7 +197,7 @@ async def test_series_episodes(
     client: JellyfinClient, aioclient_mock: AiohttpClientMocker
 ) -> None:
     """GET /Shows/{id}/Episodes (Items has no series filter); virtual ones stay."""
-    episodes = [item for item in recent_items() if item["Type"] == "Episode"]
+    episodes = [item for item in recent_items() if item.get("SeriesId") == SERIES_ID]
     episodes.sort(key=lambda item: item["IndexNumber"])
     aioclient_mock.get(
         f"{JELLYFIN_URL}/Shows/{SERIES_ID}/Episodes", json=query_result(episodes)

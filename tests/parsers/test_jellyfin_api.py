@@ -34,6 +34,8 @@ EPISODE_IDS = {
     2: "3c4d5e6f7a8b49c0d1e2f3a4b5c6d7e2",
     3: "3c4d5e6f7a8b49c0d1e2f3a4b5c6d7e3",
 }
+ANIME_EPISODE_ID = "7a8b9c0d1e2f43a4b5c6d7e8f9a0b1c2"
+ANIME_SERIES_ID = "6f7a8b9c0d1e42f3a4b5c6d7e8f9a0b1"
 VIRTUAL_ID = "3c4d5e6f7a8b49c0d1e2f3a4b5c6d7e4"
 UNRELATED_ID = "8e9f0a1b2c3d44e5f6a7b8c9d0e1f2a3"
 
@@ -62,6 +64,27 @@ def _episode(number: int, title: str, tvdb: str) -> JellyfinItem:
     )
 
 
+# Shokofin's ProviderIds keys ("Shoko Series", "AniDB") lower-cased, as the webhook
+# plugin writes them ("Provider_shoko series").
+ANIME_EPISODE = JellyfinItem(
+    event=JellyfinEvent.ITEM_ADDED,
+    item_id=ANIME_EPISODE_ID,
+    item_type="Episode",
+    name="The Journey's End",
+    year=2023,
+    provider_ids={
+        "shoko series": "42",
+        "shoko episode": "1001",
+        "shoko file": "5001",
+        "anidb": "271001",
+    },
+    series_id=ANIME_SERIES_ID,
+    series_name="Example Anime",
+    season=1,
+    episode=1,
+)
+
+
 def test_every_fixture_item_converted(load_fixture: LoadFixture) -> None:
     """Each DTO of the /Items answer becomes the expected observation, in order."""
     converted = [item_from_dto(dto) for dto in _dtos(load_fixture)]
@@ -82,6 +105,7 @@ def test_every_fixture_item_converted(load_fixture: LoadFixture) -> None:
         _episode(3, "The Third Cook", "349236"),
         _episode(2, "The Second Cook", "349235"),
         _episode(1, "Pilot", "349232"),
+        ANIME_EPISODE,
         JellyfinItem(
             event=JellyfinEvent.ITEM_ADDED,
             item_id=VIRTUAL_ID,
@@ -114,6 +138,7 @@ def test_playable_vs_virtual(load_fixture: LoadFixture) -> None:
         EPISODE_IDS[3]: True,
         EPISODE_IDS[2]: True,
         EPISODE_IDS[1]: True,
+        ANIME_EPISODE_ID: True,
         VIRTUAL_ID: False,
         UNRELATED_ID: True,
     }
@@ -132,6 +157,7 @@ def test_playable_items_keep_only_real_files(load_fixture: LoadFixture) -> None:
         EPISODE_IDS[3],
         EPISODE_IDS[2],
         EPISODE_IDS[1],
+        ANIME_EPISODE_ID,
         UNRELATED_ID,
     ]
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 import logging
 import re
 from typing import Any, Final
 
 from ..parsers.fields import JsonObject
+from ..parsers.jellyfin_api import added_item_from_dto
 from .client import ApiKeyClient, read_answer
 from .errors import UnexpectedResponse
+from .history import MAX_HISTORY_CALLS, HistoryEvent, HistoryRead
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -29,6 +32,9 @@ RECENT_ITEM_FIELDS: Final = ("ProviderIds", "Path", "DateCreated")
 ITEM_FIELDS: Final = ("ProviderIds", "Path")
 # Item types async_search accepts.
 SEARCH_ITEM_TYPES: Final = frozenset({"Movie", "Series"})
+# Item types whose ItemAdded webhooks the reconciliation recovers: the ones the
+# tracker matches against requests.
+HISTORY_ITEM_TYPES: Final = ("Movie", "Episode")
 
 _ITEM_ID_RE: Final = re.compile(r"[0-9a-f]{32}")
 # Flags that keep /Items answers small: no image tags, no per-user data.
@@ -149,6 +155,69 @@ class JellyfinClient(ApiKeyClient):
             limit=limit,
             extra={"IsMissing": "false"},
         )
+
+    async def async_history_since(
+        self,
+        since: datetime,
+        *,
+        max_calls: int = MAX_HISTORY_CALLS,
+        page_size: int = 200,
+    ) -> HistoryRead:
+        """Return the ItemAdded observations of the movies and episodes added since a moment.
+
+        The webhook plugin sends ItemAdded once and never again, so what it sent
+        while Home Assistant was down is read back from the library: pages of
+        async_get_recent_items (``DateCreated`` descending, virtual items
+        filtered out by ``IsMissing=false``) until an item created before
+        `since`, the end of the items, or `max_calls` requests (then
+        ``complete=False``). Each item becomes the observation the webhook
+        would have brought (parsers.jellyfin_api.added_item_from_dto), at its
+        ``DateCreated``; malformed items are skipped (debug log), an item listed
+        twice (items added while paging shift the pages) counts once.
+
+        ``DateCreated`` is the file's creation time by default, not when
+        Jellyfin added the item (docs/protocols.md §5.2): a file created before
+        `since` and added to the library after it is not returned, so callers
+        that must not miss one ask from earlier (the tracker records each
+        ItemAdded once, so asking again adds nothing twice). ``MinDateLastSaved``
+        is not used: see the same section.
+
+        Raise ValueError for a naive `since` or a budget or page size below 1;
+        errors of a request raise like the other methods.
+        """
+        if since.tzinfo is None or since.utcoffset() is None:
+            raise ValueError("since must be timezone-aware")
+        if max_calls < 1 or page_size < 1:
+            raise ValueError("max_calls and page_size must be >= 1")
+        found: dict[str, HistoryEvent] = {}
+        calls = 0
+        start_index = 0
+        while calls < max_calls:
+            page = await self.async_get_recent_items(
+                HISTORY_ITEM_TYPES, limit=page_size, start_index=start_index
+            )
+            calls += 1
+            reached_since = False
+            for dto in page.items:
+                if (added := added_item_from_dto(dto)) is None:
+                    continue
+                at, item = added
+                if at < since:
+                    # Newest first: the rest of the history is older still.
+                    reached_since = True
+                    continue
+                found.setdefault(item.item_id, HistoryEvent(at=at, observation=item))
+            # Advanced by what came back, not by what was asked for: a server
+            # that answers shorter pages must not make items fall between two.
+            start_index += len(page.items)
+            ran_out = not page.items or (
+                start_index >= page.total
+                if page.total is not None
+                else len(page.items) < page_size
+            )
+            if reached_since or ran_out:
+                return _history_read(found, calls, complete=True)
+        return _history_read(found, calls, complete=False)
 
     async def async_get_library_page(
         self, item_types: Sequence[str], *, start_index: int, limit: int
@@ -285,6 +354,16 @@ class JellyfinClient(ApiKeyClient):
         await self._async_request(
             "DELETE", f"/Items/{_checked_item_id(item_id)}", not_found=True
         )
+
+
+def _history_read(
+    found: dict[str, HistoryEvent], calls: int, *, complete: bool
+) -> HistoryRead:
+    """Return the events found (keyed by item id), oldest first, ties by item id."""
+    ordered = sorted(found.items(), key=lambda entry: (entry[1].at, entry[0]))
+    return HistoryRead(
+        events=tuple(event for _, event in ordered), calls=calls, complete=complete
+    )
 
 
 def _raw_items(data: JsonObject) -> list[object]:

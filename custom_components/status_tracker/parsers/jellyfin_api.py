@@ -1,8 +1,9 @@
 """Converter for Jellyfin REST item DTOs (``GET /Items``) into JellyfinItem observations.
 
-The recent-items fallback asks Jellyfin for the newest Movie and Episode items and
-feeds them to the tracker as if the webhook plugin had reported them, so the result
-has the same shape as `parse_jellyfin` produces for an ItemAdded body:
+The recent-items fallback and the reconciliation (JellyfinClient.async_history_since)
+ask Jellyfin for the newest Movie and Episode items and feed them to the tracker as
+if the webhook plugin had reported them, so the result has the same shape as
+`parse_jellyfin` produces for an ItemAdded body:
 N-form GUIDs, provider ids keyed by lower-cased name ("tmdb", "tvdb",
 "shoko series"), season/episode numbers of episodes.
 
@@ -11,6 +12,9 @@ REST DTOs differ from the webhook data object (docs/protocols.md §5.2): `Type` 
 `IndexNumberEnd` instead of `SeasonNumber`/`EpisodeNumber`/`EpisodeNumberEnd`, and
 provider ids in a `ProviderIds` object ({"Tmdb": "603"}) instead of `Provider_tmdb`
 keys. Names are not passed through the plugin's Escape(), so nothing is unescaped.
+One difference stays: an episode's `ProductionYear` is its own, while the webhook's
+`Year` is the series' (JFP:`Helpers/DataObjectHelpers.cs` overwrites it), so the two
+can differ for episodes; nothing matches episodes by year.
 
 Pure Python, no Home Assistant imports. Nothing here raises for any JSON input:
 malformed DTOs give None (logged at debug level).
@@ -63,7 +67,8 @@ def item_from_dto(dto: object) -> JellyfinItem | None:
         return None
     item_type = dto.get("Type")
     if not isinstance(item_type, str) or item_type not in SUPPORTED_TYPES:
-        _LOGGER.debug("Skipping a Jellyfin item of type %r", item_type)
+        # The Type is not logged: log lines carry no answer content.
+        _LOGGER.debug("Skipping a Jellyfin item that is not a movie or episode")
         return None
     try:
         return _read_item(dto, item_type)
@@ -125,6 +130,27 @@ def _read_provider_ids(dto: Mapping[str, object]) -> dict[str, str]:
         for name, value in providers.items()
         if isinstance(name, str) and name and isinstance(value, str) and value.strip()
     }
+
+
+def added_item_from_dto(dto: object) -> tuple[datetime, JellyfinItem] | None:
+    """Return (DateCreated, ItemAdded observation) of an item the webhook announces.
+
+    The reconciliation's reading of one ``/Items`` DTO: what the webhook plugin
+    would have sent for it, and when Jellyfin says the item was created. Return
+    None (debug log) for virtual (missing) items, which the plugin never
+    announces (JFP:`ItemAddedNotifierEntryPoint.cs`), for DTOs without a usable
+    DateCreated (the event could not be placed in time), and for whatever
+    item_from_dto refuses.
+    """
+    if isinstance(dto, Mapping) and dto.get("LocationType") == VIRTUAL_LOCATION:
+        _LOGGER.debug("Skipping a virtual Jellyfin item")
+        return None
+    added = created_at(dto)
+    if added is None:
+        _LOGGER.debug("Skipping a Jellyfin item without a usable DateCreated")
+        return None
+    item = item_from_dto(dto)
+    return None if item is None else (added, item)
 
 
 def is_playable(dto: object) -> bool:
