@@ -198,11 +198,33 @@ def mock_health(aioclient_mock: AiohttpClientMocker) -> None:
     """Answer the periodic health checks of every service.
 
     Also the lookups every new Seerr request makes: the *arr does not have
-    the media yet (tests of already-present media answer otherwise).
+    the media yet (tests of already-present media answer otherwise), and the
+    history reads of a start after the first: nothing happened meanwhile.
     """
     for service, (path, answer) in HEALTH_ANSWERS.items():
         aioclient_mock.get(f"{URLS[service]}{path}", json=answer)
     mock_media_not_in_arr(aioclient_mock)
+    mock_empty_histories(aioclient_mock)
+
+
+def mock_empty_histories(aioclient_mock: AiohttpClientMocker) -> None:
+    """Answer the reconciliation's history reads: nothing happened meanwhile.
+
+    Jellyfin's history is its newest items (mock_recent_items). Tests of the
+    reconciliation register their own answers before these.
+    """
+    aioclient_mock.get(
+        f"{URLS['seerr']}/api/v1/request?sort=modified",
+        json={
+            "pageInfo": {"pages": 0, "pageSize": 50, "results": 0, "page": 1},
+            "results": [],
+        },
+    )
+    for service in ("sonarr", "radarr"):
+        aioclient_mock.get(
+            f"{URLS[service]}/api/v3/history?sortKey=date",
+            json={"page": 1, "pageSize": 250, "totalRecords": 0, "records": []},
+        )
 
 
 def mock_recent_items(

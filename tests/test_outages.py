@@ -209,6 +209,8 @@ class FakeStack:
         # Calls a down service failed, per service.
         self.failed: Counter[str] = Counter()
         self.unexpected: list[str] = []
+        # History reads (reconciliation), per service.
+        self.history_reads: Counter[str] = Counter()
         # Jellyfin's newest items (the availability fallback reads them).
         self.library: list[dict[str, Any]] = []
         # Jellyfin's answer to a series lookup by id.
@@ -262,6 +264,12 @@ class FakeStack:
                 return {"Items": items, "TotalRecordCount": len(items), "StartIndex": 0}
             case ("jellyfin", "GET", "/Items"):
                 return copy.deepcopy(self.series_items)
+            case ("seerr", "GET", "/api/v1/request") if "sort" in url.query:
+                self.history_reads[service] += 1
+                return {"pageInfo": {"pages": 0, "results": 0}, "results": []}
+            case ("sonarr" | "radarr", "GET", "/api/v3/history"):
+                self.history_reads[service] += 1
+                return {"page": 1, "pageSize": 250, "totalRecords": 0, "records": []}
             case ("shoko", "GET", "/api/v3/ImportFolder"):
                 return IMPORT_FOLDERS
             case ("shoko", "GET", "/api/v3/File/PathEndsWith"):
@@ -426,8 +434,13 @@ class Outage:
     async def end(self) -> None:
         """Bring the service back: sensor on, repair gone, one line, no reload."""
         recovered_at = len(self.caplog.records)
+        history_reads = self.stack.history_reads[self.service]
         del self.stack.down[self.service]
         await _tick(self.hass, self.freezer, minutes=1)
+        # What it sent meanwhile is read back from its history (Jellyfin's is
+        # its newest items, which it is polled for anyway).
+        if self.service in ("seerr", "sonarr", "radarr"):
+            assert self.stack.history_reads[self.service] == history_reads + 1
         assert self.hass.states.get(self.sensor).state == STATE_ON
         assert self.issues.async_get_issue(DOMAIN, self.issue_id) is None
         assert self.subentry_id not in self.hub.unreachable_since

@@ -19,6 +19,7 @@ from .journal import WebhookJournal, journal_path
 from .log_redaction import WEBHOOK_IDS
 from .maintenance import Maintenance
 from .presence_checks import PresenceChecks
+from .reconciliation import Reconciliation
 from .runtime import HubRuntime, StatusTrackerConfigEntry
 from .services import async_setup_services
 from .shoko_ingest import async_start_shoko
@@ -79,6 +80,9 @@ async def async_setup_entry(
     await async_start_shoko(runtime)
     catch_up = CatchUp(runtime)
     runtime.on_shutdown(catch_up.cancel)
+    reconciliation = Reconciliation(runtime)
+    runtime.on_shutdown(reconciliation.cancel)
+    reconciliation.async_start()
     Maintenance(runtime, episode_lists, catch_up).async_start()
     # Webhooks the user let the integration set up in the services themselves.
     async_keep_registered(hass, entry)

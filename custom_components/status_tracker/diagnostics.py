@@ -52,6 +52,11 @@ async def async_get_config_entry_diagnostics(
                     TO_REDACT,
                 ),
                 "last_webhook": _iso(hub.last_webhook.get(instance.subentry_id)),
+                "last_reconciliation": (
+                    last.to_dict()
+                    if (last := hub.reconciliations.get(instance.subentry_id))
+                    else None
+                ),
                 "coordinator": _coordinator(hub, instance.subentry_id),
                 "event_hub": _event_hub(hub, instance.subentry_id),
             }

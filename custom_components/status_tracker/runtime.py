@@ -36,6 +36,7 @@ from .core.tracker import Tracker, TrackerUpdate
 from .jellyfin_series import JellyfinSeries
 from .journal import JournalEntry, WebhookJournal, journal_path
 from .options import HubOptions
+from .reconciliation_log import LastReconciliation
 from .store import RequestStore, StoreData
 
 if TYPE_CHECKING:
@@ -122,6 +123,8 @@ class HubRuntime:
             for instance in self.instances.values()
         }
         self.last_webhook: dict[str, datetime] = {}
+        # The last reading of each instance's history (reconciliation.py).
+        self.reconciliations: dict[str, LastReconciliation] = {}
         # Since when each failing instance has been failing (for the repair).
         self.unreachable_since: dict[str, datetime] = {}
         # The hub's device in the device registry, parent of the service devices.
@@ -171,6 +174,11 @@ class HubRuntime:
         self.last_webhook = {
             subentry_id: datetime.fromisoformat(at)
             for subentry_id, at in data.get("last_webhook", {}).items()
+            if subentry_id in self.instances
+        }
+        self.reconciliations = {
+            subentry_id: LastReconciliation.from_dict(last)
+            for subentry_id, last in data.get("reconciliations", {}).items()
             if subentry_id in self.instances
         }
         self.tracker.forget_finished_before(dt_util.utcnow() - self.options.retention)
@@ -229,6 +237,10 @@ class HubRuntime:
             },
             # Journaled webhooks up to this one are in the snapshot (journal.py).
             "journal_applied": self.journal.applied,
+            "reconciliations": {
+                subentry_id: last.to_dict()
+                for subentry_id, last in self.reconciliations.items()
+            },
         }
 
     def visible_requests(self) -> Iterator[Request]:
@@ -245,14 +257,15 @@ class HubRuntime:
         *,
         keep_orphan: bool = True,
         at: datetime | None = None,
+        replay: bool = False,
     ) -> None:
         """Apply an observation to the tracker and publish what changed.
 
-        `at` is when a journaled webhook was received: it is applied as it was
-        then, before the kill that lost it, and its stage and problem changes
+        `at` is when the fact happened, when that was earlier (a service's
+        history says so). With `replay` it is a journaled webhook applied again
+        after a kill: applied as it was then, and its stage and problem changes
         are not announced again: they were, before the webhook got its 200.
         """
-        replay = at is not None
         self.publish(
             self.tracker.apply(
                 observation, keep_orphan=keep_orphan, at=at, replay=replay
@@ -305,6 +318,23 @@ class HubRuntime:
             self._listeners.remove(listener)
 
         return unsubscribe
+
+    def watermark(self, subentry_id: str) -> datetime | None:
+        """Return until when an instance's history is in the tracker, if known.
+
+        Its last webhook, or the last reading of its history, whichever is
+        later; None before either (a first start).
+        """
+        last = self.reconciliations.get(subentry_id)
+        known = [
+            at
+            for at in (
+                self.last_webhook.get(subentry_id),
+                last.watermark if last else None,
+            )
+            if at is not None
+        ]
+        return max(known, default=None)
 
     @callback
     def record_webhook(self, instance: ServiceInstance) -> None:

@@ -172,7 +172,7 @@ async def _async_apply(
         (observation,) = await hub.jellyfin_series.async_complete(
             [observation], instance.client
         )
-    hub.apply(observation, at=at)
+    hub.apply(observation, at=at, replay=at is not None)
 
 
 async def async_replay_journal(hub: HubRuntime) -> None:

@@ -656,7 +656,7 @@ class ArrClient(ApiKeyClient):
         size = data.loose_int("pageSize") or page_size
         total = data.loose_int("totalRecords", minimum=0)
         last = (
-            False
+            not records
             or (total is not None and page * size >= total)
             or any(
                 date is not None and date < since

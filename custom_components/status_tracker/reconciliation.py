@@ -1,0 +1,257 @@
+"""Reconciliation: read what the services did while Home Assistant did not listen.
+
+Seerr, Sonarr, Radarr and Jellyfin send each webhook once. Those answered are
+journaled (journal.py); those sent while Home Assistant was stopped, restarting
+or cut off from the service were refused and are gone. Each of these services
+keeps a history, so at start-up (a reload is one) and whenever a service is
+reachable again, each instance is asked what happened since its watermark (its
+last webhook, or the last reading of its history) and the answers go through
+the tracker's rules like webhooks, with the times the services give:
+
+* Seerr: its request list, most recently modified first;
+* Sonarr and Radarr: their history (grabs, imports, file deletions);
+* Jellyfin: the items added, newest first.
+
+qBittorrent needs nothing: its first poll after a start or an outage reads its
+full state. The rules record facts idempotently, so a fact a webhook (or an
+earlier reading) brought adds nothing twice. A first start has no watermark: it
+reads nothing (the library sync is there for what came before), it only sets
+one. Each reading is bounded (api/history.py); how the last one went is kept
+per instance and shown in diagnostics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Container, Iterable
+from datetime import datetime, timedelta
+import logging
+from typing import Final
+
+from homeassistant.core import callback
+from homeassistant.util import dt as dt_util
+
+from .api import JellyfinClient, SeerrClient, ServiceError
+from .api.arr import ArrClient
+from .api.history import HistoryEvent, HistoryRead
+from .clients import ServiceInstance
+from .const import ServiceType
+from .coordinator import QBittorrentCoordinator, ServiceCoordinator
+from .core.observations import ArrGrab, JellyfinItem
+from .reconciliation_log import LastReconciliation
+from .runtime import HubRuntime
+
+_LOGGER = logging.getLogger(__name__)
+
+# Read this much before the watermark: the services' clocks and Home
+# Assistant's may differ, and reading a fact twice costs nothing.
+CLOCK_MARGIN: Final = timedelta(minutes=5)
+# Facts applied between two yields to the event loop: a long outage's history
+# must not hold it (each apply takes well under a millisecond).
+APPLY_BATCH: Final = 50
+# The order facts of the same second are applied in: a request before what
+# the *arr did for it, before Jellyfin has it.
+SERVICE_ORDER: Final = {
+    ServiceType.SEERR: 0,
+    ServiceType.SONARR: 1,
+    ServiceType.RADARR: 1,
+    ServiceType.JELLYFIN: 2,
+}
+
+
+class Reconciliation:
+    """Reads the histories of one hub's services, one reading at a time."""
+
+    def __init__(self, runtime: HubRuntime) -> None:
+        """Prepare the reconciliation of `runtime`'s hub (no I/O)."""
+        self._runtime = runtime
+        self._task: asyncio.Task[None] | None = None
+        # Instances to read in the running or the next reading.
+        self._wanted: set[str] = set()
+
+    @callback
+    def async_start(self) -> None:
+        """Read every instance's history now, then each one's again when it is back.
+
+        "Back" is a health check that works after one that failed.
+        """
+        runtime = self._runtime
+        for subentry_id, coordinator in runtime.coordinators.items():
+            if subentry_id in runtime.instances and (
+                runtime.instances[subentry_id].service in SERVICE_ORDER
+            ):
+                runtime.entry.async_on_unload(
+                    coordinator.async_add_listener(
+                        self._when_back(subentry_id, coordinator)
+                    )
+                )
+        self.schedule(
+            subentry_id
+            for subentry_id, instance in runtime.instances.items()
+            if instance.service in SERVICE_ORDER
+        )
+
+    def _when_back(
+        self, subentry_id: str, coordinator: ServiceCoordinator
+    ) -> Callable[[], None]:
+        reachable = True
+
+        @callback
+        def health_checked() -> None:
+            nonlocal reachable
+            was_reachable, reachable = reachable, coordinator.last_update_success
+            if reachable and not was_reachable:
+                self.schedule([subentry_id])
+
+        return health_checked
+
+    @callback
+    def schedule(self, subentry_ids: Iterable[str]) -> None:
+        """Read these instances' histories, after the reading in progress if any."""
+        self._wanted.update(subentry_ids)
+        if self._task is not None and not self._task.done():
+            return
+        runtime = self._runtime
+        self._task = runtime.entry.async_create_background_task(
+            runtime.hass, self._async_run(), "Status Tracker reconciliation"
+        )
+
+    @callback
+    def cancel(self) -> None:
+        """Stop a reading in progress (unload)."""
+        if self._task is not None:
+            self._task.cancel()
+
+    async def _async_run(self) -> None:
+        runtime = self._runtime
+        # The journal first: it holds what came before the kill, in order.
+        await runtime.journal_replayed.wait()
+        while self._wanted:
+            wanted, self._wanted = self._wanted, set()
+            instances = sorted(
+                (
+                    runtime.instances[subentry_id]
+                    for subentry_id in wanted
+                    if subentry_id in runtime.instances
+                ),
+                key=lambda instance: SERVICE_ORDER[instance.service],
+            )
+            await self._async_reconcile(instances)
+
+    async def _async_reconcile(self, instances: list[ServiceInstance]) -> None:
+        """Read the instances' histories, then apply what they say, oldest first."""
+        runtime = self._runtime
+        found: list[tuple[datetime, int, ServiceInstance, HistoryEvent]] = []
+        for instance in instances:
+            started = dt_util.utcnow()
+            since = runtime.watermark(instance.subentry_id)
+            if since is None:
+                runtime.reconciliations[instance.subentry_id] = LastReconciliation(
+                    at=started
+                )
+                continue
+            try:
+                read = await self._async_read(instance, since - CLOCK_MARGIN)
+            except ServiceError as err:
+                _LOGGER.debug(
+                    "Could not read the history of %s: %s", instance.title, err
+                )
+                runtime.reconciliations[instance.subentry_id] = LastReconciliation(
+                    at=started, since=since, error=str(err)
+                )
+                continue
+            if not read.complete:
+                _LOGGER.warning(
+                    "%s has more history since %s than one reading takes: "
+                    "what happened before %s is not read",
+                    instance.title,
+                    since.isoformat(timespec="seconds"),
+                    read.events[0].at.isoformat(timespec="seconds")
+                    if read.events
+                    else "now",
+                )
+            runtime.reconciliations[instance.subentry_id] = LastReconciliation(
+                at=started,
+                since=since,
+                recovered=len(read.events),
+                calls=read.calls,
+                complete=read.complete,
+            )
+            order = SERVICE_ORDER[instance.service]
+            found.extend((event.at, order, instance, event) for event in read.events)
+        found.sort(key=lambda item: (item[0], item[1]))
+        await self._async_apply(found)
+        if any(runtime.reconciliations[i.subentry_id].since for i in instances):
+            # Keep the new watermarks; a first start's goes with the next save.
+            runtime.store.schedule_save(runtime.store_data)
+
+    async def _async_read(
+        self, instance: ServiceInstance, since: datetime
+    ) -> HistoryRead:
+        """Ask one instance for what happened since `since`."""
+        match instance.client:
+            case ArrClient() as arr:
+                return await arr.async_history_since(
+                    since, instance_id=instance.subentry_id
+                )
+            case SeerrClient() as seerr:
+                return await seerr.async_history_since(
+                    since, known_request_ids=_KnownSeerrRequests(self._runtime)
+                )
+            case JellyfinClient() as jellyfin:
+                return await self._async_read_jellyfin(jellyfin, since)
+            case _:  # pragma: no cover - SERVICE_ORDER names those with a history
+                raise TypeError(f"{instance.service} keeps no history")
+
+    async def _async_read_jellyfin(
+        self, client: JellyfinClient, since: datetime
+    ) -> HistoryRead:
+        """Read Jellyfin's added items; episodes get their series' ids."""
+        read = await client.async_history_since(since)
+        # As a webhook's, episodes need their series' ids (one batched call).
+        items = [e.observation for e in read.events]
+        if any(isinstance(item, JellyfinItem) for item in items):
+            completed = iter(
+                await self._runtime.jellyfin_series.async_complete(
+                    [item for item in items if isinstance(item, JellyfinItem)], client
+                )
+            )
+            events = tuple(
+                HistoryEvent(event.at, next(completed))
+                if isinstance(event.observation, JellyfinItem)
+                else event
+                for event in read.events
+            )
+            read = HistoryRead(events, read.calls, read.complete)
+        return read
+
+    async def _async_apply(
+        self, found: list[tuple[datetime, int, ServiceInstance, HistoryEvent]]
+    ) -> None:
+        """Apply the facts in batches, letting other work run in between."""
+        runtime = self._runtime
+        grabbed = False
+        for number, (_, _, _, event) in enumerate(found, 1):
+            observation = event.observation
+            if isinstance(observation, ArrGrab) and observation.download_id:
+                grabbed = grabbed or not runtime.tracker.knows(
+                    ("hash", observation.download_id)
+                )
+            runtime.apply(observation, at=event.at)
+            if number % APPLY_BATCH == 0:
+                await asyncio.sleep(0)
+        if grabbed:
+            # Torrents the tracker did not know: their state is in no delta.
+            for coordinator in runtime.coordinators.values():
+                if isinstance(coordinator, QBittorrentCoordinator):
+                    await coordinator.async_resync()
+
+
+class _KnownSeerrRequests(Container[int]):
+    """The Seerr request ids the tracker holds, asked of its index one by one."""
+
+    def __init__(self, runtime: HubRuntime) -> None:
+        self._runtime = runtime
+
+    def __contains__(self, request_id: object) -> bool:
+        return self._runtime.tracker.knows(("seerr", request_id))
