@@ -48,7 +48,7 @@ _LOGGER = logging.getLogger(__name__)
 CLOCK_MARGIN: Final = timedelta(minutes=5)
 # Facts applied between two yields to the event loop: a long outage's history
 # must not hold it (each apply takes well under a millisecond).
-APPLY_BATCH: Final = 50
+APPLY_BATCH: Final = 20
 # The order facts of the same second are applied in: a request before what
 # the *arr did for it, before Jellyfin has it.
 SERVICE_ORDER: Final = {

@@ -28,7 +28,7 @@ def torrent_hash(n: int) -> str:
     return f"{n:040x}"
 
 
-def _vary(text: str, n: int) -> str:
+def vary(text: str, n: int) -> str:
     tmdb = 1_000_000 + n
     text = (
         text.replace('"603"', f'"{tmdb}"')
@@ -47,7 +47,7 @@ def _vary(text: str, n: int) -> str:
 def movie_variant(n: int, steps: int | None = None) -> list[Step]:
     """Return the movie flow of variant n (its first `steps` steps)."""
     return [
-        (service, json.loads(_vary(text, n))) for service, text in _TEMPLATES[:steps]
+        (service, json.loads(vary(text, n))) for service, text in _TEMPLATES[:steps]
     ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 import gc
 import json
 from pathlib import Path
@@ -27,7 +28,11 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.json import load_json
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
+from yarl import URL
 
 from custom_components.status_tracker.const import (
     CONF_HISTORY_SIZE,
@@ -37,9 +42,18 @@ from custom_components.status_tracker.const import (
 from custom_components.status_tracker.coordinator import QBittorrentCoordinator
 from custom_components.status_tracker.core.tracker import Tracker
 from custom_components.status_tracker.store import SAVE_DELAY, RequestStore
-from tests.bench.data import movie_variant, store_data, torrent_hash
-from tests.conftest import ENTRY_ID, WEBHOOK_IDS, hub_config_entry, subentry_data
-from tests.flows import load_fixture
+from tests.bench.data import movie_variant, store_data, torrent_hash, vary
+from tests.conftest import (
+    ENTRY_ID,
+    SUBENTRY_IDS,
+    URLS,
+    WEBHOOK_IDS,
+    hub_config_entry,
+    mock_health,
+    mock_recent_items,
+    subentry_data,
+)
+from tests.flows import jellyfin_series_items, load_fixture
 from tests.test_qbittorrent import FakeQBittorrent, qbittorrent_subentry
 
 pytestmark = pytest.mark.bench
@@ -449,4 +463,127 @@ def test_f_memory_per_request() -> None:
         f_bytes_per_request=structures / count,
         f_retained_bytes_per_request=retained / count,
         f_json_bytes_per_request=len(text) / count,
+    )
+
+
+# ----------------------------------------------------------- (g) reconciliation
+
+HISTORY_RECORDS = 1_000
+
+
+def radarr_history(first: int, count: int, since: datetime) -> list[dict[str, Any]]:
+    """Return Radarr's history of `count` movies from variant `first`: grab, import.
+
+    Newest first, dated after `since`, as GET /api/v3/history answers.
+    """
+    templates = {
+        record["eventType"]: json.dumps(record)
+        for record in load_fixture("radarr/api_history.json")["records"]
+        if record["movieId"] == 12
+    }
+    records = []
+    for i in range(count):
+        n = first + i
+        for offset, kind in enumerate(("grabbed", "downloadFolderImported")):
+            text = vary(
+                templates[kind].replace('"movieId": 12', '"movieId": 100012'), n
+            )
+            record = json.loads(
+                text.replace('"movieId": 100012', f'"movieId": {100_000 + n}')
+            )
+            at = since + timedelta(seconds=2 * i + offset + 1)
+            record["date"] = at.isoformat().replace("+00:00", "Z")
+            record["id"] = 10_000 + 2 * i + offset
+            records.append(record)
+    records.sort(key=lambda record: record["date"], reverse=True)
+    return records
+
+
+async def test_g_reconciliation_cost(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Radarr back after an outage: 1,000 history records, 10,000 stored requests.
+
+    Radarr is down at the start (its reading fails and keeps the watermark);
+    when its health check works again its history is read: the 500 active
+    movies' grabs (known) and imports (new). Counts the calls and the longest
+    time the event loop did not answer while the reading was applied.
+    """
+    data = dict(stored(STORED - ACTIVE, ACTIVE))
+    outage = dt_util.utcnow() - timedelta(hours=2)
+    data["last_webhook"] = {SUBENTRY_IDS["radarr"]: outage.isoformat()}
+    put_store(hass_storage, data)
+    records = radarr_history(STORED - ACTIVE, ACTIVE, outage)
+    assert len(records) == HISTORY_RECORDS
+    radarr_down = [True]
+
+    async def history(method: str, url: URL, body: Any) -> AiohttpClientMockResponse:
+        if radarr_down[0]:
+            return AiohttpClientMockResponse(method, url, status=503)
+        page, size = int(url.query["page"]), int(url.query["pageSize"])
+        return AiohttpClientMockResponse(
+            method,
+            url,
+            json={
+                "page": page,
+                "pageSize": size,
+                "totalRecords": len(records),
+                "records": records[(page - 1) * size : page * size],
+            },
+        )
+
+    aioclient_mock.get(f"{URLS['radarr']}/api/v3/history", side_effect=history)
+    mock_health(aioclient_mock)
+    mock_recent_items(aioclient_mock)
+    aioclient_mock.get(f"{URLS['jellyfin']}/Items", json=jellyfin_series_items())
+    await setup_hub(hass, mock_config_entry)
+
+    radarr_down[0] = False
+    before = len(aioclient_mock.mock_calls)
+    coordinator = mock_config_entry.runtime_data.coordinators[SUBENTRY_IDS["radarr"]]
+    done = asyncio.Event()
+    worst = 0.0
+
+    async def probe() -> None:
+        # How late a 1 ms sleep wakes up: the longest time nothing else ran.
+        nonlocal worst
+        while not done.is_set():
+            start = time.perf_counter()
+            await asyncio.sleep(0.001)
+            worst = max(worst, time.perf_counter() - start - 0.001)
+
+    probing = asyncio.create_task(probe())
+    start = time.perf_counter()
+    coordinator.last_update_success = False
+    coordinator.async_update_listeners()
+    coordinator.last_update_success = True
+    coordinator.async_update_listeners()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    total = time.perf_counter() - start
+    done.set()
+    await probing
+    calls = [
+        url.path
+        for _, url, _, _ in aioclient_mock.mock_calls[before:]
+        if url.host == URL(URLS["radarr"]).host
+    ]
+    last = mock_config_entry.runtime_data.reconciliations[SUBENTRY_IDS["radarr"]]
+    assert last.recovered == HISTORY_RECORDS
+    assert last.complete
+    imported = sum(
+        1
+        for request in mock_config_entry.runtime_data.tracker.active()
+        if request.state == "importing"
+    )
+    record(
+        f"(g) reconciliation: {HISTORY_RECORDS} Radarr records with {STORED} stored"
+        f" ({ACTIVE} active): {len(calls)} calls, applied in {total * 1e3:.0f} ms,"
+        f" longest loop block {worst * 1e3:.1f} ms, {imported} movies moved to importing",
+        g_calls=len(calls),
+        g_total_ms=total * 1e3,
+        g_max_block_ms=worst * 1e3,
+        g_imported=imported,
     )
