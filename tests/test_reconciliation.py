@@ -11,7 +11,7 @@ instance and shown in diagnostics.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 import logging
 from typing import Any
@@ -20,7 +20,10 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.auth.models import User
 from homeassistant.core import Context, HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
     AiohttpClientMockResponse,
@@ -32,6 +35,7 @@ from custom_components.status_tracker.const import DOMAIN
 from custom_components.status_tracker.diagnostics import (
     async_get_config_entry_diagnostics,
 )
+from custom_components.status_tracker.reconciliation import RETRY_AFTER
 
 from .conftest import API_KEYS, SUBENTRY_IDS, URLS, PostWebhook, mock_health
 from .flows import jellyfin_series_items, load_fixture, sonarr_episode_list
@@ -300,13 +304,16 @@ async def test_start_recovers_a_lifecycle_sent_while_down(
     assert last["radarr"]["since"] == BACK_UP.isoformat()
 
 
-async def test_a_failed_reading_keeps_the_watermark(
+async def test_a_failed_reading_is_tried_again_from_the_same_moment(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     histories: Histories,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A service that answers an error is read from the same moment next time."""
+    """A service that answers an error is read again later, from its watermark.
+
+    Its health check still works, so only the retry timer brings it back.
+    """
     freezer.move_to(FIRST_START)
     await start(hass, mock_config_entry)
     await stop(hass, mock_config_entry)
@@ -319,13 +326,51 @@ async def test_a_failed_reading_keeps_the_watermark(
     assert last["radarr"]["error"]
     assert API_KEYS["radarr"] not in last["radarr"]["error"]
     assert last["sonarr"]["error"] is None
+    assert len(histories.calls("radarr")) == 1
 
     histories.answers["radarr"] = NO_RECORDS
-    await stop(hass, mock_config_entry)
-    await start(hass, mock_config_entry)
+    await later(hass, freezer, RETRY_AFTER - timedelta(seconds=1))
+    assert len(histories.calls("radarr")) == 1
+    await later(hass, freezer, timedelta(seconds=1))
+    assert len(histories.calls("radarr")) == 2
+    # Only the one that failed.
+    assert len(histories.calls("sonarr")) == 1
     last = await last_reconciliations(hass, mock_config_entry)
     assert last["radarr"]["since"] == FIRST_START.isoformat()
     assert last["radarr"]["error"] is None
+
+    # It worked: no more tries.
+    await later(hass, freezer, RETRY_AFTER)
+    assert len(histories.calls("radarr")) == 2
+
+
+async def test_unload_cancels_the_next_try(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    histories: Histories,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A hub unloaded while a reading waits to be tried again reads nothing more."""
+    freezer.move_to(FIRST_START)
+    await start(hass, mock_config_entry)
+    await stop(hass, mock_config_entry)
+    histories.answers["seerr"] = HTTPStatus.BAD_GATEWAY
+    freezer.move_to(BACK_UP)
+    await start(hass, mock_config_entry)
+    assert len(histories.calls("seerr")) == 1
+
+    await stop(hass, mock_config_entry)
+    await later(hass, freezer, RETRY_AFTER)
+    assert len(histories.calls("seerr")) == 1
+
+
+async def later(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Let `delta` pass and the timers that fall due run."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_a_service_back_is_read_again(

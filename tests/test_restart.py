@@ -930,6 +930,51 @@ async def test_kill_loses_a_grab_the_queue_gives_back(
     ]
 
 
+async def test_kill_loses_a_grab_the_history_gives_back(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+    journal_dir: Path,
+    freezer: FrozenDateTimeFactory,
+    qbittorrent: FakeQBittorrent,
+    upstream_history: UpstreamHistory,
+) -> None:
+    """A lost grab is read back from Radarr's history at the start, with its time.
+
+    It ties a torrent the tracker did not know to the request, so qBittorrent
+    is read in full again: the movie shows downloading at once.
+    """
+    flow = movie_flow()
+    saved, seen, _ = await hard_kill(
+        aiohttp_client,
+        hass_storage,
+        journal_dir,
+        freezer,
+        flow[:3],
+        flow[3:4],
+        journal=False,
+        upstream=upstream_history,
+    )
+    assert seen == ["grabbed"]
+    assert [r["state"] for r in saved["requests"]] == ["searching"]
+    (grab_record,) = upstream_history.revealed["radarr"]
+
+    qbittorrent.answers = [full_answer(), full_answer()]
+    stack = await start_hub(hass, aiohttp_client, None, [], qbittorrent=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert_kept(stack, saved)
+    assert qbittorrent.maindata_rids[-2:] == ["0", "0"]
+    state = hass.states.get(MOVIE_SENSOR)
+    assert state.state == "downloading"
+    assert state.attributes["progress"] == 42.1
+    (request,) = stack.entry.runtime_data.tracker.requests.values()
+    grab = request.timeline[-1]
+    assert (grab.kind, grab.source) == ("grabbed", "radarr")
+    assert datetime.fromisoformat(grab.at) == datetime.fromisoformat(
+        grab_record["date"]
+    )
+
+
 async def test_kill_before_the_first_save_forgets_the_request(
     hass: HomeAssistant,
     aiohttp_client: ClientSessionGenerator,

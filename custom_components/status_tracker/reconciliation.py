@@ -16,8 +16,9 @@ qBittorrent needs nothing: its first poll after a start or an outage reads its
 full state. The rules record facts idempotently, so a fact a webhook (or an
 earlier reading) brought adds nothing twice. A first start has no watermark: it
 reads nothing (the library sync is there for what came before), it only sets
-one. Each reading is bounded (api/history.py); how the last one went is kept
-per instance and shown in diagnostics.
+one. Each reading is bounded (api/history.py); one that fails is tried again
+after RETRY_AFTER from the same watermark. How the last one went is kept per
+instance and shown in diagnostics.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import logging
 from typing import Final
 
 from homeassistant.core import callback
+from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .api import JellyfinClient, SeerrClient, ServiceError
@@ -46,6 +48,9 @@ _LOGGER = logging.getLogger(__name__)
 # Read this much before the watermark: the services' clocks and Home
 # Assistant's may differ, and reading a fact twice costs nothing.
 CLOCK_MARGIN: Final = timedelta(minutes=5)
+# A reading that failed is tried again after this long (the health check may
+# not notice: a service can answer it and fail on its history).
+RETRY_AFTER: Final = timedelta(minutes=15)
 # Facts applied between two yields to the event loop: a long outage's history
 # must not hold it (each apply takes well under a millisecond).
 APPLY_BATCH: Final = 20
@@ -68,6 +73,9 @@ class Reconciliation:
         self._task: asyncio.Task[None] | None = None
         # Instances to read in the running or the next reading.
         self._wanted: set[str] = set()
+        # The timer of the next try of the readings that failed, and theirs.
+        self._retry: Callable[[], None] | None = None
+        self._failed: set[str] = set()
 
     @callback
     def async_start(self) -> None:
@@ -118,9 +126,12 @@ class Reconciliation:
 
     @callback
     def cancel(self) -> None:
-        """Stop a reading in progress (unload)."""
+        """Stop a reading in progress and the next try (unload)."""
         if self._task is not None:
             self._task.cancel()
+        if self._retry is not None:
+            self._retry()
+            self._retry = None
 
     async def _async_run(self) -> None:
         runtime = self._runtime
@@ -159,6 +170,7 @@ class Reconciliation:
                 runtime.reconciliations[instance.subentry_id] = LastReconciliation(
                     at=started, since=since, error=str(err)
                 )
+                self._retry_later(instance.subentry_id)
                 continue
             if not read.complete:
                 _LOGGER.warning(
@@ -184,6 +196,21 @@ class Reconciliation:
         if any(runtime.reconciliations[i.subentry_id].since for i in instances):
             # Keep the new watermarks; a first start's goes with the next save.
             runtime.store.schedule_save(runtime.store_data)
+
+    @callback
+    def _retry_later(self, subentry_id: str) -> None:
+        """Read this instance again after RETRY_AFTER (with any others failing)."""
+        self._failed.add(subentry_id)
+        if self._retry is not None:
+            return
+
+        @callback
+        def retry(_: datetime) -> None:
+            self._retry = None
+            again, self._failed = self._failed, set()
+            self.schedule(again)
+
+        self._retry = async_call_later(self._runtime.hass, RETRY_AFTER, retry)
 
     async def _async_read(
         self, instance: ServiceInstance, since: datetime
