@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 import hashlib
 import logging
@@ -115,10 +116,25 @@ class QBittorrentNox:
 
 def free_port() -> int:
     """Return a TCP port that is free on 127.0.0.1 right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """Return `count` distinct TCP ports that are free on 127.0.0.1 right now.
+
+    The probes stay bound until all are picked: one closed before the next is
+    bound could give the same number twice.
+    """
+    probes: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            probes.append(probe)
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def password_pbkdf2(password: str) -> str:
@@ -216,13 +232,45 @@ async def wait_for_port(
         return
 
 
+async def answers_like_qbittorrent(port: int) -> bool:
+    """Return whether the server on `port` is qBittorrent's WebUI.
+
+    Another test's server can take a free port between its choice and
+    qbittorrent-nox binding it. qBittorrent answers this call with its API
+    version, or 403 before a login; others answer 404.
+    """
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{port}/api/v2/app/webapiVersion") as response,
+    ):
+        return response.status in (200, 403)
+
+
 @pytest.fixture
 async def qbittorrent_nox(
     socket_enabled: None, tmp_path: Path
 ) -> AsyncGenerator[QBittorrentNox]:
     """Start qbittorrent-nox with a fresh profile; stop it after the test."""
     assert BINARY is not None
-    webui_port, torrent_port = free_port(), free_port()
+    for attempt in range(3):
+        webui_port, torrent_port = free_ports(2)
+        async with _started(
+            tmp_path / f"run{attempt}", webui_port, torrent_port
+        ) as nox:
+            if nox is None:
+                continue  # the port went to another server meanwhile
+            yield nox
+            return
+    pytest.fail("qbittorrent-nox found no free port in 3 attempts")
+
+
+@asynccontextmanager
+async def _started(
+    tmp_path: Path, webui_port: int, torrent_port: int
+) -> AsyncGenerator[QBittorrentNox | None]:
+    """Run qbittorrent-nox; None when its WebUI port answers as another server."""
+    assert BINARY is not None
+    await asyncio.to_thread(tmp_path.mkdir)
     profile = tmp_path / "profile"
     # PBKDF2 with 100,000 rounds takes a moment: keep it off the event loop.
     await asyncio.to_thread(write_config, profile, webui_port, torrent_port)
@@ -250,6 +298,9 @@ async def qbittorrent_nox(
         )
     try:
         await wait_for_port(process, webui_port, log)
+        if not await answers_like_qbittorrent(webui_port):
+            yield None
+            return
         yield QBittorrentNox(
             url=f"http://127.0.0.1:{webui_port}",
             port=webui_port,
