@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
+import copy
+from http import HTTPStatus
 import logging
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,12 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
 from syrupy.assertion import SnapshotAssertion
+from yarl import URL
 
 from custom_components.status_tracker.const import (
     CONF_API_KEY,
@@ -225,6 +231,15 @@ def mock_empty_histories(aioclient_mock: AiohttpClientMocker) -> None:
             f"{URLS[service]}/api/v3/history?sortKey=date",
             json={"page": 1, "pageSize": 250, "totalRecords": 0, "records": []},
         )
+
+
+def mock_answer(method: str, url: URL, value: Any) -> AiohttpClientMockResponse:
+    """Answer a mocked call with `value`: JSON, an HTTPStatus, or an exception raised."""
+    if isinstance(value, BaseException):
+        raise value
+    if isinstance(value, HTTPStatus):
+        return AiohttpClientMockResponse(method, url, status=value)
+    return AiohttpClientMockResponse(method, url, json=copy.deepcopy(value))
 
 
 def mock_recent_items(

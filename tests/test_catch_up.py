@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
-import copy
 from datetime import timedelta
 from http import HTTPStatus
 import logging
@@ -47,6 +46,7 @@ from .conftest import (
     WEBHOOK_IDS,
     PostWebhook,
     hub_config_entry,
+    mock_answer,
     mock_health,
     mock_recent_items,
     subentry_data,
@@ -122,7 +122,7 @@ class Upstream:
             self.entered.set()
             if self.gate is not None:
                 await self.gate.wait()
-            return _respond(method, url, self.queues[service])
+            return mock_answer(method, url, self.queues[service])
 
         return answer
 
@@ -130,7 +130,7 @@ class Upstream:
         """Answer Shoko's path lookups at `url` from `shoko_files`."""
 
         async def answer(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
-            return _respond(method, url, self.shoko_files.get(url.query["path"], []))
+            return mock_answer(method, url, self.shoko_files.get(url.query["path"], []))
 
         self.mock.get(f"{url}{PATH_ENDS_WITH}", side_effect=answer)
 
@@ -149,14 +149,6 @@ class Upstream:
             for _, url, _, _ in self.mock.mock_calls
             if url.path == PATH_ENDS_WITH
         ]
-
-
-def _respond(method: str, url: URL, value: Answer) -> AiohttpClientMockResponse:
-    if isinstance(value, BaseException):
-        raise value
-    if isinstance(value, HTTPStatus):
-        return AiohttpClientMockResponse(method, url, status=value)
-    return AiohttpClientMockResponse(method, url, json=copy.deepcopy(value))
 
 
 @pytest.fixture

@@ -37,7 +37,14 @@ from custom_components.status_tracker.diagnostics import (
 )
 from custom_components.status_tracker.reconciliation import RETRY_AFTER
 
-from .conftest import API_KEYS, SUBENTRY_IDS, URLS, PostWebhook, mock_health
+from .conftest import (
+    API_KEYS,
+    SUBENTRY_IDS,
+    URLS,
+    PostWebhook,
+    mock_answer,
+    mock_health,
+)
 from .flows import jellyfin_series_items, load_fixture, sonarr_episode_list
 
 MOVIE_SENSOR = "sensor.media_stack_example_movie_1999"
@@ -95,12 +102,7 @@ class Histories:
         self, service: str
     ) -> Callable[[str, URL, Any], Awaitable[AiohttpClientMockResponse]]:
         async def answer(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
-            value = self.answers[service]
-            if isinstance(value, Exception):
-                raise value
-            if isinstance(value, HTTPStatus):
-                return AiohttpClientMockResponse(method, url, status=value)
-            return AiohttpClientMockResponse(method, url, json=value)
+            return mock_answer(method, url, self.answers[service])
 
         return answer
 
