@@ -185,6 +185,16 @@ class HomeAssistantClient:
         except TimeoutError as err:
             raise HomeAssistantError(f"The hub did not load: {entries}") from err
 
+    async def hub_loaded(self) -> bool:
+        """Return True when the API answers and says the hub is loaded."""
+        try:
+            status, entries = await self._call(
+                "GET", f"/api/config/config_entries/entry?domain={DOMAIN}"
+            )
+        except aiohttp.ClientError, TimeoutError:
+            return False
+        return status == 200 and bool(entries) and entries[0]["state"] == "loaded"
+
     async def post_webhook(self, service: str, body: Any) -> None:
         """Post a service's webhook body to its webhook, as the service would."""
         status, answer = await self._call(

@@ -8,6 +8,7 @@ DIR/custom_components, exactly as a user would install it.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 import os
 from pathlib import Path
@@ -92,8 +93,16 @@ class HomeAssistantProcess:
                 start_new_session=True,
             )
 
-    async def start(self, startup_seconds: float = 180) -> None:
-        """Start Home Assistant and wait until its HTTP API answers."""
+    async def start(
+        self,
+        startup_seconds: float = 180,
+        ready: Callable[[], Awaitable[bool]] | None = None,
+    ) -> None:
+        """Start Home Assistant and wait until it is `ready`.
+
+        By default until onboarding answers, which it does only until a user
+        is onboarded: a restart passes a check of its own.
+        """
         if not HASS.exists():
             raise HomeAssistantError(f"{HASS} is missing: run script/bootstrap")
         process = self._process = self._spawn()
@@ -102,7 +111,7 @@ class HomeAssistantProcess:
                 asyncio.timeout(startup_seconds),
                 aiohttp.ClientSession() as session,
             ):
-                while not await self._answers(session):
+                while not await (ready() if ready else self._answers(session)):
                     if process.poll() is not None:
                         raise HomeAssistantError(
                             f"Home Assistant exited (code {process.returncode}); "
@@ -116,13 +125,21 @@ class HomeAssistantProcess:
             ) from err
 
     async def _answers(self, session: aiohttp.ClientSession) -> bool:
-        """Return True once the HTTP API answers."""
+        """Return True once onboarding answers."""
         with suppress(aiohttp.ClientError, TimeoutError):
             async with session.get(
                 f"{self.url}/api/onboarding", timeout=aiohttp.ClientTimeout(total=2)
             ) as response:
                 return response.status == 200
         return False
+
+    def kill(self) -> None:
+        """Kill Home Assistant at once (SIGKILL): nothing is saved on the way out."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.kill()
+        process.wait(timeout=10)
 
     def stop(self, timeout: float = 60) -> None:
         """Stop Home Assistant (SIGTERM, then SIGKILL) and wait for it."""

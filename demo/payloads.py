@@ -55,11 +55,109 @@ def seerr(notification: str, media: Media, poster_url: str) -> dict[str, Any]:
     return body
 
 
+# Seerr's users in the demo: who asks (as the webhooks name them) and who approves.
+SEERR_REQUESTER: dict[str, Any] = {
+    "id": 2,
+    "displayName": "demo",
+    "email": "demo@example.com",
+    "jellyfinUsername": "demo",
+    "userType": 3,
+    "permissions": 32,
+}
+SEERR_ADMIN: dict[str, Any] = {
+    "id": 1,
+    "displayName": "admin",
+    "email": "admin@example.com",
+    "jellyfinUsername": "admin",
+    "userType": 3,
+    "permissions": 2,
+}
+# MediaRequestStatus and MediaStatus numbers (docs/protocols.md §4).
+REQUEST_PENDING, REQUEST_APPROVED, REQUEST_COMPLETED = 1, 2, 5
+MEDIA_PENDING, MEDIA_PROCESSING, MEDIA_AVAILABLE = 2, 3, 5
+
+
+def seerr_request(media: Media, now: str) -> dict[str, Any]:
+    """Return Seerr's MediaRequest of a title, just created pending.
+
+    Seerr keeps one per request and changes ``status`` and ``updatedAt`` with
+    every step (seerr_request_saved); the integration reads them back from
+    ``GET /api/v1/request`` for what its webhooks said while it was away.
+    """
+    media_type = "tv" if media.is_tv else "movie"
+    return {
+        "id": media.seerr_request_id,
+        "status": REQUEST_PENDING,
+        "createdAt": now,
+        "updatedAt": now,
+        "type": media_type,
+        "is4k": False,
+        "serverId": 0,
+        "isAutoRequest": False,
+        "media": {
+            "id": media.seerr_request_id - 500,
+            "mediaType": media_type,
+            "tmdbId": media.tmdb_id,
+            "tvdbId": media.tvdb_id,
+            "imdbId": None,
+            "status": MEDIA_PENDING,
+            "status4k": 1,
+            "createdAt": now,
+            "updatedAt": now,
+        },
+        "seasons": (
+            [{"id": media.seerr_request_id, "seasonNumber": 1, "status": 1}]
+            if media.is_tv
+            else []
+        ),
+        "requestedBy": dict(SEERR_REQUESTER),
+        "modifiedBy": None,
+        "seasonCount": 1 if media.is_tv else 0,
+    }
+
+
+def seerr_request_saved(
+    request: dict[str, Any], now: str, *, status: int, media_status: int
+) -> None:
+    """Move a MediaRequest (and its media) on, as Seerr saves it at `now`."""
+    request.update(status=status, updatedAt=now)
+    if status != REQUEST_PENDING:
+        request["modifiedBy"] = dict(SEERR_ADMIN)
+    for season in request["seasons"]:
+        season.update(status=status, updatedAt=now)
+    request["media"].update(status=media_status, updatedAt=now)
+
+
+def seerr_title(media: Media) -> dict[str, Any]:
+    """Return what ``GET /api/v1/movie|tv/{tmdbId}`` says of a title.
+
+    The demo has no TMDB, so no poster path: the posters are drawn by the
+    simulated Seerr and named by the webhooks and Sonarr/Radarr instead.
+    """
+    if media.is_tv:
+        return {
+            "id": media.tmdb_id,
+            "name": media.title,
+            "firstAirDate": f"{media.year}-04-01",
+            "posterPath": None,
+            "overview": f"{media.title}: an invented title of the Status Tracker demo.",
+        }
+    return {
+        "id": media.tmdb_id,
+        "title": media.title,
+        "releaseDate": f"{media.year}-05-01",
+        "posterPath": None,
+        "overview": f"{media.title}: an invented title of the Status Tracker demo.",
+    }
+
+
 # ---------------------------------------------------------------- Radarr
 
 
-def radarr_movie(media: Media, poster_url: str, *, has_file: bool) -> dict[str, Any]:
-    """Return Radarr's MovieResource (GET /api/v3/movie)."""
+def radarr_movie(
+    media: Media, poster_url: str, *, has_file: bool, added: str
+) -> dict[str, Any]:
+    """Return Radarr's MovieResource (GET /api/v3/movie), added at `added`."""
     return {
         "id": media.arr_id,
         "title": media.title,
@@ -72,6 +170,7 @@ def radarr_movie(media: Media, poster_url: str, *, has_file: bool) -> dict[str, 
         "monitored": True,
         "tags": [],
         "images": [{"coverType": "poster", "remoteUrl": poster_url}],
+        "added": added,
     }
 
 
@@ -139,11 +238,45 @@ def radarr_download(media: Media, poster_url: str, size: int) -> dict[str, Any]:
     return body
 
 
+def radarr_history(
+    event_type: str, media: Media, movie: dict[str, Any], size: int
+) -> dict[str, Any]:
+    """Return the HistoryResource Radarr writes when it grabs or imports a movie.
+
+    ``grabbed`` or ``downloadFolderImported``, with the `movie` resource as it
+    is then embedded (``includeMovie=true``); `add_history` dates and numbers it.
+    """
+    imported = event_type == "downloadFolderImported"
+    data: dict[str, str] = {
+        "downloadClient": "qBittorrent",
+        "downloadClientName": "qBittorrent",
+        "releaseGroup": "DEMO",
+        "size": str(size),
+    }
+    if imported:
+        data.update(
+            fileId=str(media.arr_id),
+            droppedPath=f"/data/torrents/movies/{media.release}/{media.release}.mkv",
+            importedPath=media.movie_path,
+        )
+    else:
+        data.update(indexer="DemoTracker (Prowlarr)", protocol="2")
+        data["torrentInfoHash"] = media.torrent_hash.upper()
+    return {
+        "movieId": media.arr_id,
+        "sourceTitle": media.movie_path if imported else media.release,
+        "downloadId": media.torrent_hash.upper(),
+        "eventType": event_type,
+        "data": data,
+        "movie": dict(movie),
+    }
+
+
 # ---------------------------------------------------------------- Sonarr
 
 
-def sonarr_series(media: Media, poster_url: str) -> dict[str, Any]:
-    """Return Sonarr's SeriesResource (GET /api/v3/series)."""
+def sonarr_series(media: Media, poster_url: str, *, added: str) -> dict[str, Any]:
+    """Return Sonarr's SeriesResource (GET /api/v3/series), added at `added`."""
     return {
         "id": media.arr_id,
         "title": media.title,
@@ -157,6 +290,7 @@ def sonarr_series(media: Media, poster_url: str) -> dict[str, Any]:
         "monitored": True,
         "tags": [],
         "images": [{"coverType": "poster", "remoteUrl": poster_url}],
+        "added": added,
     }
 
 
@@ -248,6 +382,52 @@ def sonarr_download(
     body["downloadId"] = media.torrent_hash.upper()
     body["release"].update(releaseTitle=media.release, size=size)
     return body
+
+
+def sonarr_history(
+    event_type: str,
+    media: Media,
+    episode: Episode,
+    series: dict[str, Any],
+    size: int,
+) -> dict[str, Any]:
+    """Return the HistoryResource Sonarr writes for one episode of a grab or import.
+
+    Sonarr writes a ``grabbed`` record per episode of the release and a
+    ``downloadFolderImported`` record per imported episode, with the series and
+    episode embedded (``includeSeries``/``includeEpisode``).
+    """
+    imported = event_type == "downloadFolderImported"
+    data: dict[str, str] = {
+        "downloadClient": "qBittorrent",
+        "downloadClientName": "qBittorrent",
+        "releaseGroup": "DEMO",
+        "releaseType": "SeasonPack",
+    }
+    if imported:
+        data.update(
+            fileId=str(episode.file_id),
+            droppedPath=f"/data/torrents/tv/{media.release}/{episode.code}.mkv",
+            importedPath=episode.path,
+            size=str(size // len(media.episodes)),
+        )
+    else:
+        data.update(
+            indexer="DemoTracker (Prowlarr)",
+            protocol="2",
+            size=str(size),
+            torrentInfoHash=media.torrent_hash.upper(),
+        )
+    return {
+        "episodeId": episode.arr_id,
+        "seriesId": media.arr_id,
+        "sourceTitle": episode.path if imported else media.release,
+        "downloadId": media.torrent_hash.upper(),
+        "eventType": event_type,
+        "data": data,
+        "episode": sonarr_episode(media, episode, has_file=imported),
+        "series": dict(series),
+    }
 
 
 # -------------------------------------------------------------- Jellyfin

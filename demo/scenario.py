@@ -22,7 +22,7 @@ from typing import Any
 from demo import payloads
 from demo.catalog import Episode, Media, Role, round_media
 from demo.simulator import Simulator
-from demo.world import Torrent
+from demo.world import Torrent, arr_now, seerr_now
 
 PostWebhook = Callable[[str, dict[str, Any]], Awaitable[None]]
 Say = Callable[[str], None]
@@ -97,6 +97,16 @@ class Scenario:
             f"==> Round {number}: "
             + ", ".join(f"{m.label} [{m.role}]" for m in media.values())
         )
+
+        async def story(role: Role) -> None:
+            await self._wait(START[role])
+            await self.play_title(media[role])
+
+        await asyncio.gather(*(story(role) for role in Role))
+        self.say(f"==> Round {number} finished")
+
+    async def play_title(self, media: Media) -> None:
+        """Play one title's story, from its request to its end."""
         stories = {
             Role.MOVIE: self._movie,
             Role.SHOW: self._show,
@@ -104,13 +114,7 @@ class Scenario:
             Role.STALLED: self._stalled,
             Role.UNLINKED: self._unlinked,
         }
-
-        async def story(role: Role) -> None:
-            await self._wait(START[role])
-            await stories[role](media[role])
-
-        await asyncio.gather(*(story(role) for role in Role))
-        self.say(f"==> Round {number} finished")
+        await stories[media.role](media)
 
     # ------------------------------------------------------------- stories
 
@@ -172,12 +176,24 @@ class Scenario:
     async def _request(self, media: Media) -> None:
         """Requested and approved in Seerr; added to Sonarr/Radarr."""
         poster = self._poster(media)
+        self.world.requests[media.seerr_request_id] = payloads.seerr_request(
+            media, seerr_now()
+        )
+        media_type = "tv" if media.is_tv else "movie"
+        self.world.titles[f"{media_type}/{media.tmdb_id}"] = payloads.seerr_title(media)
         await self.post("seerr", payloads.seerr("MEDIA_PENDING", media, poster))
         await self._wait(6)
+        self._seerr_saved(
+            media,
+            status=payloads.REQUEST_APPROVED,
+            media_status=payloads.MEDIA_PROCESSING,
+        )
         await self.post("seerr", payloads.seerr("MEDIA_APPROVED", media, poster))
         await self._wait(6)
         if media.is_tv:
-            self.world.series[media.arr_id] = payloads.sonarr_series(media, poster)
+            self.world.series[media.arr_id] = payloads.sonarr_series(
+                media, poster, added=arr_now()
+            )
             self.world.episodes[media.arr_id] = [
                 payloads.sonarr_episode(media, e, has_file=False)
                 for e in media.episodes
@@ -185,7 +201,7 @@ class Scenario:
             await self.post("sonarr", payloads.sonarr_series_add(media, poster))
         else:
             self.world.movies[media.arr_id] = payloads.radarr_movie(
-                media, poster, has_file=False
+                media, poster, has_file=False, added=arr_now()
             )
             await self.post("radarr", payloads.radarr_movie_added(media, poster))
         await self._wait(6)
@@ -206,8 +222,21 @@ class Scenario:
         )
         poster = self._poster(media)
         if media.is_tv:
+            for episode in media.episodes:
+                self.world.add_history(
+                    "sonarr",
+                    payloads.sonarr_history(
+                        "grabbed", media, episode, self.world.series[media.arr_id], size
+                    ),
+                )
             await self.post("sonarr", payloads.sonarr_grab(media, poster, size))
         else:
+            self.world.add_history(
+                "radarr",
+                payloads.radarr_history(
+                    "grabbed", media, self.world.movies[media.arr_id], size
+                ),
+            )
             await self.post("radarr", payloads.radarr_grab(media, poster, size))
         # A little longer than the download, so a poll sees it complete.
         await asyncio.sleep(duration)
@@ -216,8 +245,11 @@ class Scenario:
     async def _import_movie(self, media: Media) -> None:
         _, size = DOWNLOAD[media.role]
         poster = self._poster(media)
-        self.world.movies[media.arr_id] = payloads.radarr_movie(
-            media, poster, has_file=True
+        movie = self.world.movies[media.arr_id]
+        movie["hasFile"] = True
+        self.world.add_history(
+            "radarr",
+            payloads.radarr_history("downloadFolderImported", media, movie, size),
         )
         await self.post("radarr", payloads.radarr_download(media, poster, size))
         await self._wait(6)
@@ -232,9 +264,19 @@ class Scenario:
             )
             for e in media.episodes
         ]
-        await self.post(
+        poster = self._poster(media)
+        self.world.add_history(
             "sonarr",
-            payloads.sonarr_download(media, episode, self._poster(media), size),
+            payloads.sonarr_history(
+                "downloadFolderImported",
+                media,
+                episode,
+                self.world.series[media.arr_id],
+                size,
+            ),
+        )
+        await self.post(
+            "sonarr", payloads.sonarr_download(media, episode, poster, size)
         )
         await self._wait(3)
 
@@ -268,10 +310,24 @@ class Scenario:
             self.world.add_item(payloads.jellyfin_movie(media))
             await self.post("jellyfin", payloads.jellyfin_item_added(media, None))
         await self._wait(5)
+        self._seerr_saved(
+            media,
+            status=payloads.REQUEST_COMPLETED,
+            media_status=payloads.MEDIA_AVAILABLE,
+        )
         await self.post(
             "seerr", payloads.seerr("MEDIA_AVAILABLE", media, self._poster(media))
         )
         self.say(f"    {media.label}: available")
+
+    def _seerr_saved(self, media: Media, *, status: int, media_status: int) -> None:
+        """Seerr saves the request's new status before it sends the webhook."""
+        payloads.seerr_request_saved(
+            self.world.requests[media.seerr_request_id],
+            seerr_now(),
+            status=status,
+            media_status=media_status,
+        )
 
     async def _wait(self, story_seconds: float) -> None:
         await asyncio.sleep(story_seconds / self.pace)

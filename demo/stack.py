@@ -124,6 +124,17 @@ class DemoStack:
         await client.save_dashboard(DASHBOARD_PATH, "Status Tracker demo", DASHBOARD)
         say("==> Dashboard saved")
 
+    async def kill(self) -> None:
+        """Kill Home Assistant with SIGKILL, as a power cut or the OOM killer would."""
+        if self.process is not None:
+            await asyncio.to_thread(self.process.kill)
+
+    async def restart(self) -> None:
+        """Start Home Assistant again on its configuration; wait for the hub."""
+        if self.process is None or self.client is None:
+            raise RuntimeError("The stack is not started")
+        await self.process.start(ready=self.client.hub_loaded)
+
     async def post(self, service: str, body: dict[str, Any]) -> None:
         """Send a webhook to Home Assistant as `service`."""
         if self.client is None:

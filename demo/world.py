@@ -5,6 +5,11 @@ series and episodes, qBittorrent's torrents, Jellyfin's library. The services
 only read it (and render it in their own wire format); the scenario writes it,
 so a torrent the scenario "grabs" is the torrent qBittorrent reports, and an
 item it "adds to Jellyfin" is the one Jellyfin's API returns.
+
+The world also keeps what the services remember of the story whether or not
+Home Assistant heard their webhooks: Seerr's requests with their status and
+times, Sonarr's and Radarr's history records. Those are what the integration
+reads back after a restart or an outage, as it would from the real services.
 """
 
 from __future__ import annotations
@@ -70,6 +75,19 @@ class World:
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Shoko import folder id -> path.
     import_folders: dict[int, str] = field(default_factory=dict)
+    # Seerr request id -> MediaRequest (GET /api/v1/request).
+    requests: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # "movie/<tmdbId>" / "tv/<tmdbId>" -> what Seerr's TMDB look-up answers.
+    titles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # "sonarr" / "radarr" -> HistoryResource records, oldest first.
+    history: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {"sonarr": [], "radarr": []}
+    )
+
+    def add_history(self, service: str, record: dict[str, Any]) -> None:
+        """Write a record into Sonarr's or Radarr's history, dated now."""
+        records = self.history[service]
+        records.append({**record, "id": len(records) + 1, "date": arr_now()})
 
     def add_item(self, dto: dict[str, Any]) -> None:
         """Add an item to Jellyfin's library, created now."""
@@ -81,3 +99,14 @@ def jellyfin_now() -> str:
     """Return the current time as Jellyfin writes dates (7 fraction digits, Z)."""
     now = datetime.now(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond:06d}0Z"
+
+
+def seerr_now() -> str:
+    """Return the current time as Seerr writes dates (milliseconds, Z)."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def arr_now() -> str:
+    """Return the current time as Sonarr and Radarr date history (whole seconds, Z)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

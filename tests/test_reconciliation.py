@@ -278,9 +278,11 @@ async def test_start_recovers_a_lifecycle_sent_while_down(
     assert ("grabbed", "2026-01-10T12:01:00+00:00") in timeline
     assert ("imported", "2026-01-10T12:44:31+00:00") in timeline
     assert [kind for kind, _ in timeline].count("grabbed") == 1
+    assert ("added_to_arr", "2026-01-10T12:00:04+00:00") in timeline
     # Seerr's list does not say when a completed request was approved: the
     # stages the history dates are announced.
     assert [stage for stage, title in fired if title == "Example Movie"] == [
+        "searching",
         "grabbed",
         "importing",
         "available",
@@ -427,3 +429,130 @@ async def test_too_much_history_is_read_in_part_and_said(
     assert last["radarr"]["complete"] is False
     assert last["radarr"]["calls"] == MAX_HISTORY_CALLS
     assert "more history" in caplog.text
+
+
+@pytest.fixture
+def radarr_movies(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
+    """Radarr's movies, as its TMDB look-up answers (none until a test adds one).
+
+    Requested before `histories`: the first registered answer wins over its
+    "not in Radarr".
+    """
+    movies: list[dict[str, Any]] = []
+
+    async def answer(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        return mock_answer(method, url, movies)
+
+    aioclient_mock.get(f"{URLS['radarr']}/api/v3/movie", side_effect=answer)
+    return movies
+
+
+@pytest.mark.parametrize(
+    ("added", "recovered"),
+    [
+        # Added while Home Assistant was down: its webhook was refused.
+        ("2026-01-10T12:00:04Z", 1),
+        # Added before the watermark: heard then, or no news.
+        ("2026-01-10T11:00:00Z", 0),
+    ],
+)
+async def test_an_addition_before_any_grab_is_read_from_the_arr(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    radarr_movies: list[dict[str, Any]],
+    histories: Histories,
+    post_webhook: PostWebhook,
+    hass_read_only_user: User,
+    freezer: FrozenDateTimeFactory,
+    added: str,
+    recovered: int,
+) -> None:
+    """No history record tells of an addition before the grab: the movie does.
+
+    The request was approved; Radarr added the movie while Home Assistant was
+    down and has not grabbed it yet. The movie's `added` time says when.
+    """
+    freezer.move_to(FIRST_START)
+    await start(hass, mock_config_entry)
+    freezer.move_to(REQUESTED)
+    for name in ("media_pending", "media_approved"):
+        response = await post_webhook("seerr", load_fixture(f"jellyseerr/{name}.json"))
+        assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done(wait_background_tasks=True)
+    freezer.move_to(STOPPED)
+    await stop(hass, mock_config_entry)
+    movie = load_fixture("radarr/api_history.json")["records"][1]["movie"]
+    radarr_movies.append({**movie, "added": added})
+
+    freezer.move_to(BACK_UP)
+    await start(hass, mock_config_entry)
+
+    view = await get_request(hass, hass_read_only_user, "Example Movie")
+    timeline = [(e["kind"], e["at"]) for e in view["timeline"]]
+    if recovered:
+        assert view["state"] == "searching"
+        assert ("added_to_arr", "2026-01-10T12:00:04+00:00") in timeline
+        assert view["ids"]["arr"] == movie["id"]
+    else:
+        assert view["state"] == "approved"
+        assert "added_to_arr" not in dict(timeline)
+    last = await last_reconciliations(hass, mock_config_entry)
+    # The history, then the movie of the one approved request.
+    assert (last["radarr"]["calls"], last["radarr"]["recovered"]) == (2, recovered)
+
+
+@pytest.fixture
+def sonarr_series_answer(aioclient_mock: AiohttpClientMocker) -> list[Any]:
+    """What Sonarr's TVDB look-up answers (a list, or an error status)."""
+    answer: list[Any] = [[]]
+
+    async def series(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        return mock_answer(method, url, answer[0])
+
+    aioclient_mock.get(f"{URLS['sonarr']}/api/v3/series", side_effect=series)
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("tvdb_id", "answer", "calls"),
+    [
+        # Sonarr cannot say: the request waits for the grab's webhook.
+        ("81189", HTTPStatus.INTERNAL_SERVER_ERROR, 2),
+        # Sonarr does not have it (yet).
+        ("81189", [], 2),
+    ],
+)
+async def test_an_addition_the_arr_cannot_tell_is_left(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    sonarr_series_answer: list[Any],
+    histories: Histories,
+    post_webhook: PostWebhook,
+    hass_read_only_user: User,
+    freezer: FrozenDateTimeFactory,
+    tvdb_id: str,
+    answer: HTTPStatus | list[Any],
+    calls: int,
+) -> None:
+    """A failed or impossible look-up changes nothing; the reading still counts."""
+    freezer.move_to(FIRST_START)
+    await start(hass, mock_config_entry)
+    freezer.move_to(REQUESTED)
+    for name in ("media_pending_tv", "media_approved_tv"):
+        body = load_fixture(f"jellyseerr/{name}.json")
+        body["media"]["tvdbId"] = tvdb_id
+        response = await post_webhook("seerr", body)
+        assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done(wait_background_tasks=True)
+    freezer.move_to(STOPPED)
+    await stop(hass, mock_config_entry)
+    sonarr_series_answer[0] = answer
+
+    freezer.move_to(BACK_UP)
+    await start(hass, mock_config_entry)
+
+    view = await get_request(hass, hass_read_only_user, "Example Show")
+    assert view["state"] == "approved"
+    last = await last_reconciliations(hass, mock_config_entry)
+    assert (last["sonarr"]["calls"], last["sonarr"]["recovered"]) == (calls, 0)
+    assert last["sonarr"]["error"] is None

@@ -9,7 +9,10 @@ last webhook, or the last reading of its history) and the answers go through
 the tracker's rules like webhooks, with the times the services give:
 
 * Seerr: its request list, most recently modified first;
-* Sonarr and Radarr: their history (grabs, imports, file deletions);
+* Sonarr and Radarr: their history (grabs, imports, file deletions), then,
+  for approved requests they were not heard adding (its webhook may be what
+  was lost, and no history record tells of an addition before the grab), the
+  movie or series itself, whose ``added`` dates it;
 * Jellyfin: the items added, newest first.
 
 qBittorrent needs nothing: its first poll after a start or an outage reads its
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Container, Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
 from typing import Final
@@ -33,13 +37,21 @@ from homeassistant.core import callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
-from .api import JellyfinClient, SeerrClient, ServiceError
-from .api.arr import ArrClient
+from .api import JellyfinClient, RadarrClient, SeerrClient, ServiceError, SonarrClient
+from .api.arr import ArrClient, ArrMovie, ArrSeries
 from .api.history import HistoryEvent, HistoryRead
 from .clients import ServiceInstance
 from .const import ServiceType
 from .coordinator import QBittorrentCoordinator, ServiceCoordinator
-from .core.observations import ArrGrab, JellyfinItem
+from .core.model import Request, Stage
+from .core.observations import (
+    ArrGrab,
+    ArrImport,
+    ArrMediaAdded,
+    ArrService,
+    JellyfinItem,
+    MediaType,
+)
 from .reconciliation_log import LastReconciliation
 from .runtime import HubRuntime
 
@@ -51,6 +63,8 @@ CLOCK_MARGIN: Final = timedelta(minutes=5)
 # A reading that failed is tried again after this long (the health check may
 # not notice: a service can answer it and fail on its history).
 RETRY_AFTER: Final = timedelta(minutes=15)
+# Approved requests looked up in each *arr per reading (one call each).
+MAX_ADDITION_LOOKUPS: Final = 20
 # Facts applied between two yields to the event loop: a long outage's history
 # must not hold it (each apply takes well under a millisecond).
 APPLY_BATCH: Final = 20
@@ -193,9 +207,69 @@ class Reconciliation:
             found.extend((event.at, order, instance, event) for event in read.events)
         found.sort(key=lambda item: (item[0], item[1]))
         await self._async_apply(found)
+        for instance in instances:
+            last = runtime.reconciliations[instance.subentry_id]
+            if (
+                isinstance(instance.client, ArrClient)
+                and last.since is not None
+                and last.error is None
+            ):
+                await self._async_recover_additions(
+                    instance, instance.client, last, last.since - CLOCK_MARGIN
+                )
         if any(runtime.reconciliations[i.subentry_id].since for i in instances):
             # Keep the new watermarks; a first start's goes with the next save.
             runtime.store.schedule_save(runtime.store_data)
+
+    async def _async_recover_additions(
+        self,
+        instance: ServiceInstance,
+        client: ArrClient,
+        last: LastReconciliation,
+        since: datetime,
+    ) -> None:
+        """Ask the *arr for the approved requests it was not heard adding.
+
+        After the history, a request still approved may have been added while
+        its webhook was refused: the movie or series says when it was added.
+        One call per request (at most MAX_ADDITION_LOOKUPS), counted in the
+        reading's calls; an addition before `since` (the reading's) was heard
+        or was no news then, and is left alone.
+        """
+        runtime = self._runtime
+        service = ArrService(str(instance.service))
+        media_type = MediaType.TV if service is ArrService.SONARR else MediaType.MOVIE
+        waiting = [
+            (request, media_id)
+            for request in runtime.tracker.active()
+            if request.state == Stage.APPROVED
+            and request.media_type is media_type
+            and request.arr_id is None
+            and (media_id := _lookup_id(client, request)) is not None
+        ][:MAX_ADDITION_LOOKUPS]
+        calls = recovered = 0
+        for request, media_id in waiting:
+            calls += 1
+            try:
+                item = await _async_arr_item(client, media_id)
+            except ServiceError as err:
+                _LOGGER.debug("Could not look %s up: %s", request.title, err)
+                break
+            if item is None or item.added is None or item.added < since:
+                continue
+            recovered += 1
+            runtime.apply(
+                ArrMediaAdded(
+                    service=service,
+                    instance_id=instance.subentry_id,
+                    media=item.media(),
+                ),
+                at=item.added,
+            )
+        if calls:
+            runtime.reconciliations[instance.subentry_id] = replace(
+                last, calls=last.calls + calls, recovered=last.recovered + recovered
+            )
 
     @callback
     def _retry_later(self, subentry_id: str) -> None:
@@ -257,21 +331,41 @@ class Reconciliation:
     ) -> None:
         """Apply the facts in batches, letting other work run in between."""
         runtime = self._runtime
-        grabbed = False
+        downloads = False
         for number, (_, _, _, event) in enumerate(found, 1):
             observation = event.observation
-            if isinstance(observation, ArrGrab) and observation.download_id:
-                grabbed = grabbed or not runtime.tracker.knows(
-                    ("hash", observation.download_id)
-                )
+            downloads = downloads or (
+                isinstance(observation, ArrGrab | ArrImport)
+                and observation.download_id is not None
+            )
             runtime.apply(observation, at=event.at)
             if number % APPLY_BATCH == 0:
                 await asyncio.sleep(0)
-        if grabbed:
-            # Torrents the tracker did not know: their state is in no delta.
+        if downloads:
+            # The torrents of grabs and imports that were missed may have
+            # been tied to their requests only now (or by a webhook that came
+            # after the torrent finished): their state is in no delta.
             for coordinator in runtime.coordinators.values():
                 if isinstance(coordinator, QBittorrentCoordinator):
                     await coordinator.async_resync()
+
+
+def _lookup_id(client: ArrClient, request: Request) -> int | None:
+    """Return the id the *arr finds the request's media by (TVDB or TMDB)."""
+    return request.tvdb_id if isinstance(client, SonarrClient) else request.tmdb_id
+
+
+async def _async_arr_item(
+    client: ArrClient, media_id: int
+) -> ArrMovie | ArrSeries | None:
+    """Return the series (by TVDB id) or movie (by TMDB id), if the *arr has it."""
+    match client:
+        case SonarrClient():
+            return await client.async_get_series_by_tvdb(media_id)
+        case RadarrClient():
+            return await client.async_get_movie_by_tmdb(media_id)
+        case _:  # pragma: no cover - Sonarr and Radarr are the *arr clients
+            raise TypeError(f"{type(client).__name__} is not Sonarr or Radarr")
 
 
 class _KnownSeerrRequests(Container[int]):

@@ -3,7 +3,8 @@
 The webhooks they would send are posted by the scenario; here is the REST side
 the integration reads: system status (validation and health), the movie or
 series of a request, Sonarr's episode list (which episodes a season has, and
-which have a file).
+which have a file), and the history the scenario wrote (grabs and imports),
+paged newest first as the apps answer it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class _Arr(SimulatedService):
         app.router.add_get("/api/v3/system/status", self._status)
         app.router.add_get("/api/v3/notification", self._notifications)
         app.router.add_post("/api/v3/command", self._command)
+        app.router.add_get("/api/v3/history", self._history)
         self._commands = count(1)
 
     async def _status(self, request: web.Request) -> web.Response:
@@ -46,6 +48,30 @@ class _Arr(SimulatedService):
 
     async def _notifications(self, request: web.Request) -> web.Response:
         return json_answer([])
+
+    async def _history(self, request: web.Request) -> web.Response:
+        """``GET /api/v3/history``: pages of `pageSize` from page 1, by date."""
+        try:
+            page = int(request.query.get("page", "1"))
+            size = int(request.query.get("pageSize", "10"))
+        except ValueError:
+            return json_answer({"message": "page and pageSize are numbers"}, 400)
+        records = sorted(
+            self.world.history[self.name],
+            key=lambda r: (r["date"], r["id"]),
+            reverse=request.query.get("sortDirection") != "ascending",
+        )
+        start = (max(page, 1) - 1) * size
+        return json_answer(
+            {
+                "page": page,
+                "pageSize": size,
+                "sortKey": "date",
+                "sortDirection": request.query.get("sortDirection", "descending"),
+                "totalRecords": len(records),
+                "records": records[start : start + size],
+            }
+        )
 
     async def _command(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -62,6 +62,15 @@ class SimulatedService:
         self.url = f"http://{bound_host}:{bound_port}"
         return self.url
 
+    async def cut_off(self) -> None:
+        """Become unreachable (connections refused) until `reconnect`."""
+        await self.stop()
+
+    async def reconnect(self) -> None:
+        """Listen again on the address the service had."""
+        host, port = self.url.removeprefix("http://").rsplit(":", 1)
+        await self.start(host, int(port))
+
     async def stop(self) -> None:
         """Stop listening and close open connections."""
         if self._runner is not None:

@@ -1,4 +1,7 @@
-"""Simulated Seerr: status, API key check, and the posters of the demo titles.
+"""Simulated Seerr: status, API key check, requests, and the posters of the demo titles.
+
+Its request list is the world's (`World.requests`, paged and sorted as Seerr
+does), so what Seerr notified while Home Assistant was away can be read back.
 
 The real Seerr links TMDB posters; the demo has no network, so its Seerr
 serves a drawn poster for each title at /posters/<name>.svg and the webhook
@@ -28,6 +31,8 @@ class Seerr(SimulatedService):
         app.router.add_get("/api/v1/status", self._status)
         app.router.add_get("/api/v1/auth/me", self._me)
         app.router.add_get(POSTER_PATH + "/{name}", self._poster)
+        app.router.add_get("/api/v1/request", self._requests)
+        app.router.add_get("/api/v1/{kind:movie|tv}/{tmdb_id:\\d+}", self._title)
         app.router.add_delete("/api/v1/request/{id}", self._deleted)
         app.router.add_delete("/api/v1/media/{id}", self._deleted)
 
@@ -46,6 +51,39 @@ class Seerr(SimulatedService):
 
     async def _me(self, request: web.Request) -> web.Response:
         return json_answer({"id": 1, "displayName": "demo", "permissions": 2})
+
+    async def _requests(self, request: web.Request) -> web.Response:
+        """``GET /api/v1/request``: `take`/`skip` pages, sorted by id or updatedAt."""
+        query = request.query
+        try:
+            take = int(query.get("take", "10"))
+            skip = int(query.get("skip", "0"))
+        except ValueError:
+            return json_answer({"message": "take and skip are numbers"}, status=400)
+        key = "updatedAt" if query.get("sort") == "modified" else "id"
+        records = sorted(
+            self.world.requests.values(),
+            key=lambda r: (r[key], r["id"]),
+            reverse=query.get("sortDirection", "desc") == "desc",
+        )
+        pages = max(1, -(-len(records) // take)) if take > 0 else 1
+        return json_answer(
+            {
+                "pageInfo": {
+                    "pages": pages,
+                    "pageSize": take,
+                    "results": len(records),
+                    "page": skip // take + 1 if take > 0 else 1,
+                },
+                "results": records[skip : skip + take],
+            }
+        )
+
+    async def _title(self, request: web.Request) -> web.Response:
+        key = f"{request.match_info['kind']}/{request.match_info['tmdb_id']}"
+        if (title := self.world.titles.get(key)) is None:
+            return json_answer({"message": "Unable to retrieve media."}, status=500)
+        return json_answer(title)
 
     async def _deleted(self, request: web.Request) -> web.Response:
         return web.Response(status=204)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -246,6 +247,7 @@ async def test_series_by_tvdb(
         path="/data/media/tv/Example Show (2008)",
         series_type="standard",
         year=2008,
+        added=datetime(2026, 1, 10, 12, 0, 5, tzinfo=UTC),
     )
     method, url, _, _ = only_call(aioclient_mock)
     assert method == "GET"
@@ -425,6 +427,7 @@ async def test_movie_by_tmdb(
         tags=(3, 5),
         folder="Example Movie (1999)",
         root_folder_path="/data/media/movies",
+        added=datetime(2026, 1, 10, 12, 0, 4, tzinfo=UTC),
     )
     method, url, _, _ = only_call(aioclient_mock)
     assert method == "GET"

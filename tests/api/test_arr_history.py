@@ -23,11 +23,12 @@ from custom_components.status_tracker.api import (
     UnexpectedResponse,
 )
 from custom_components.status_tracker.api.arr import history_events
-from custom_components.status_tracker.api.history import MAX_HISTORY_CALLS
+from custom_components.status_tracker.api.history import MAX_HISTORY_CALLS, HistoryEvent
 from custom_components.status_tracker.core.observations import (
     ArrFileDeleted,
     ArrGrab,
     ArrImport,
+    ArrMediaAdded,
     ArrService,
 )
 from custom_components.status_tracker.parsers.radarr import parse_radarr
@@ -129,16 +130,19 @@ async def test_sonarr_history_is_what_the_webhooks_said(
     ]
     assert (read.calls, read.complete) == (1, True)
     assert [event.at for event in read.events] == [
+        at(12, 0, 5),
         at(12, 1),
         at(12, 41, 1),
         at(12, 41, 2),
         at(12, 41, 3),
         at(13, 5),
     ]
-    # The season pack's three grabbed records are one grab, each episode file
-    # one import, with its file id; the rename gives nothing; the deletion
-    # knows its file id from the import of the same path.
+    # The series was added when its resource says (no record of its own); the
+    # season pack's three grabbed records are one grab, each episode file one
+    # import, with its file id; the rename gives nothing; the deletion knows
+    # its file id from the import of the same path.
     assert [event.observation for event in read.events] == [
+        sonarr_webhook("series_add"),
         sonarr_webhook("grab"),
         *(parse_sonarr(episode_import(number), INSTANCE) for number in (1, 2, 3)),
         sonarr_webhook("episode_file_delete"),
@@ -163,12 +167,19 @@ async def test_radarr_history_is_what_the_webhooks_said(
     ]
     assert (read.calls, read.complete) == (2, True)
     assert [event.at for event in read.events] == [
+        at(12, 0, 4),
+        at(12, 0, 6),
         at(12, 1),
         at(12, 1, 30),
         at(12, 44, 31),
         at(13, 10),
     ]
+    anime_added = read.events[1].observation
+    assert isinstance(anime_added, ArrMediaAdded)
+    assert (anime_added.media.arr_id, anime_added.media.tags) == (31, ("anime",))
     assert [event.observation for event in read.events] == [
+        radarr_webhook("movie_added"),
+        anime_added,
         radarr_webhook("grab"),
         radarr_webhook("grab_anime_movie"),
         radarr_webhook("download"),
@@ -213,10 +224,10 @@ async def test_budget_exhausted_leaves_the_read_incomplete(
 
     assert (read.calls, read.complete) == (2, False)
     assert aioclient_mock.call_count == 2
-    # What the two pages held is still returned: Example Show's grab and
-    # imports and its deletion, not the anime (on page 3).
+    # What the two pages held is still returned: Example Show's addition, grab
+    # and imports and its deletion, not the anime (on page 3).
     assert {event.observation.media.arr_id for event in read.events} == {7}
-    assert len(read.events) == 5
+    assert len(read.events) == 6
 
 
 async def test_default_budget(
@@ -236,9 +247,10 @@ async def test_default_budget(
     assert [query["page"] for _, query in queries(aioclient_mock)] == [
         str(page) for page in range(1, MAX_HISTORY_CALLS + 1)
     ]
-    # The same records on every page are one set of facts: the anime's grab
-    # and two imports, the show's grab, three imports and one deletion.
-    assert len(read.events) == 8
+    # The same records on every page are one set of facts: the anime's
+    # addition, grab and two imports, the show's addition, grab, three imports
+    # and one deletion.
+    assert len(read.events) == 10
 
 
 async def test_records_run_out_before_since(
@@ -259,7 +271,9 @@ async def test_records_run_out_before_since(
         ("/api/v3/tag", {}),
     ]
     assert (read.calls, read.complete) == (3, True)
-    anime_grab, *anime_imports = read.events[:3]
+    anime_added, anime_grab, *anime_imports = read.events[:4]
+    assert anime_added.at == at(21, 29, 40, day=9)
+    assert isinstance(anime_added.observation, ArrMediaAdded)
     assert anime_grab.at == at(21, 30, day=9)
     assert isinstance(anime_grab.observation, ArrGrab)
     assert anime_grab.observation.media.tags == ("anime",)
@@ -274,7 +288,7 @@ async def test_records_run_out_before_since(
     assert [event.at for event in read.events] == sorted(
         event.at for event in read.events
     )
-    assert len(read.events) == 8
+    assert len(read.events) == 10
 
 
 async def test_empty_history(
@@ -304,7 +318,7 @@ async def test_no_tag_lookup_without_a_call_left(
 
     assert (read.calls, read.complete) == (1, False)
     assert [path for path, _ in queries(aioclient_mock)] == ["/api/v3/history"]
-    anime_grab = read.events[1].observation
+    anime_grab = read.events[3].observation
     assert isinstance(anime_grab, ArrGrab)
     assert anime_grab.media.tmdb_id == 378064
     assert anime_grab.media.tags == ()
@@ -397,6 +411,11 @@ async def test_invalid_arguments(
 # ------------------------------------------------------- the pure conversion
 
 
+def told(events: tuple[HistoryEvent, ...]) -> list[HistoryEvent]:
+    """Return the events but the additions (tested on their own)."""
+    return [e for e in events if not isinstance(e.observation, ArrMediaAdded)]
+
+
 def sonarr_records() -> list[dict[str, Any]]:
     """Return the Sonarr history fixture's records, newest first."""
     records: list[dict[str, Any]] = fixture("sonarr/api_history.json")["records"]
@@ -430,8 +449,10 @@ def test_malformed_records_skipped(caplog: pytest.LogCaptureFixture) -> None:
     broken.append(no_path)
 
     with caplog.at_level(logging.DEBUG):
-        events = history_events(
-            [*broken, grab], service=ArrService.SONARR, instance_id=INSTANCE
+        events = told(
+            history_events(
+                [*broken, grab], service=ArrService.SONARR, instance_id=INSTANCE
+            )
         )
 
     # Only the intact grab record is left: a grab of episode 1 alone.
@@ -472,19 +493,23 @@ def test_untracked_event_types_give_nothing(caplog: pytest.LogCaptureFixture) ->
     ]
 
     with caplog.at_level(logging.DEBUG):
-        events = history_events(others, service=ArrService.SONARR, instance_id=INSTANCE)
+        events = told(
+            history_events(others, service=ArrService.SONARR, instance_id=INSTANCE)
+        )
 
-    assert events == ()
+    assert events == []
     assert "malformed" not in caplog.text
 
 
 def test_records_older_than_since_give_no_events_but_context() -> None:
     """An older import still names the file a later deletion removed."""
-    events = history_events(
-        sonarr_records(),
-        service=ArrService.SONARR,
-        instance_id=INSTANCE,
-        since=at(12, 41, 2),
+    events = told(
+        history_events(
+            sonarr_records(),
+            service=ArrService.SONARR,
+            instance_id=INSTANCE,
+            since=at(12, 41, 2),
+        )
     )
 
     # At `since` is included; S01E01's import (one second earlier) is not.
@@ -502,8 +527,8 @@ def test_deletion_without_the_import_keeps_the_path() -> None:
     """Without the import in the records, the deletion is known by its path."""
     deletion = record(sonarr_records(), 4108)
 
-    (event,) = history_events(
-        [deletion], service=ArrService.SONARR, instance_id=INSTANCE
+    (event,) = told(
+        history_events([deletion], service=ArrService.SONARR, instance_id=INSTANCE)
     )
 
     assert event.observation == ArrFileDeleted(
@@ -527,8 +552,8 @@ def test_multi_episode_file_is_one_import() -> None:
     for part in (first, second):
         part["data"] = {**first["data"], "importedPath": double}
 
-    (event,) = history_events(
-        [second, first], service=ArrService.SONARR, instance_id=INSTANCE
+    (event,) = told(
+        history_events([second, first], service=ArrService.SONARR, instance_id=INSTANCE)
     )
 
     imported = event.observation
@@ -545,8 +570,12 @@ def test_repeated_record_counts_once() -> None:
     records = sonarr_records()
     grabs = [record(records, rid) for rid in (4101, 4102, 4103)]
 
-    events = history_events(
-        [*grabs, grabs[2], grabs[0]], service=ArrService.SONARR, instance_id=INSTANCE
+    events = told(
+        history_events(
+            [*grabs, grabs[2], grabs[0]],
+            service=ArrService.SONARR,
+            instance_id=INSTANCE,
+        )
     )
 
     assert [event.observation for event in events] == [sonarr_webhook("grab")]
@@ -562,7 +591,9 @@ def test_grab_without_download_id() -> None:
         grab["data"]["downloadClientName"] = None
         grabs.append(grab)
 
-    (event,) = history_events(grabs, service=ArrService.SONARR, instance_id=INSTANCE)
+    (event,) = told(
+        history_events(grabs, service=ArrService.SONARR, instance_id=INSTANCE)
+    )
 
     observation = event.observation
     assert isinstance(observation, ArrGrab)
@@ -587,10 +618,12 @@ def test_import_after_an_upgrade_deletion_is_an_upgrade() -> None:
     better.update(date="2026-02-01T09:00:01Z", downloadId="ABCDEF0123456789", id=2102)
     better["data"].update(fileId="1202", size="9100000000")
 
-    events = history_events(
-        [better, replaced, first_import],
-        service=ArrService.RADARR,
-        instance_id=INSTANCE,
+    events = told(
+        history_events(
+            [better, replaced, first_import],
+            service=ArrService.RADARR,
+            instance_id=INSTANCE,
+        )
     )
 
     observations = [event.observation for event in events]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from custom_components.status_tracker.core.lifecycle import (
@@ -215,10 +216,54 @@ def test_full_update_without_a_torrent_means_removed() -> None:
 
 
 def test_finished_requests_ignore_the_client() -> None:
-    """A seeding torrent of an available movie does not touch it."""
+    """A seeding torrent of an available movie touches it once: its completion.
+
+    Histories read after an outage can make a request available before its
+    torrent was seen; the completion is recorded then, dated by qBittorrent.
+    """
     harness = Harness()
     harness.play(movie_flow())
+    completed = NOW - timedelta(minutes=3)
+    seeding = replace(
+        torrent(progress=1.0, state="uploading"),
+        completion_on=int(completed.timestamp()),
+    )
+    update = harness.observe(snapshot(seeding))
+    request = harness.only()
+    assert update.persist
+    assert not update.stage_changes
+    assert request.state == Stage.AVAILABLE
+    (entry,) = [e for e in request.timeline if e.kind == "downloaded"]
+    assert (entry.at, entry.source) == (completed.isoformat(), "qbittorrent")
+    assert request.downloads[MOVIE_HASH].speed == 0
+    # Seeding on: nothing more.
+    assert not harness.observe(snapshot(replace(seeding, state="stalledUP")))
+    assert not harness.observe(snapshot(seeding))
+
+
+def test_a_completion_is_dated_no_later_than_now() -> None:
+    """A qBittorrent clock ahead of ours, or no completion time: dated now."""
+    for completion_on in (int((NOW + timedelta(hours=1)).timestamp()), None):
+        harness = Harness()
+        harness.play(movie_flow())
+        seeding = replace(
+            torrent(progress=1.0, state="uploading"), completion_on=completion_on
+        )
+        harness.observe(snapshot(seeding))
+        (entry,) = [e for e in harness.only().timeline if e.kind == "downloaded"]
+        assert entry.at == NOW.isoformat()
+
+
+def test_requests_ended_otherwise_ignore_the_client() -> None:
+    """A torrent finishing for a deleted movie says nothing about it."""
+    harness = Harness()
+    harness.play(movie_flow()[:4])
+    harness.post("radarr", load_fixture("radarr/movie_delete.json"))
+    request = harness.only()
+    assert request.finished
+    assert request.state != Stage.AVAILABLE
     assert not harness.observe(snapshot(torrent(progress=1.0, state="uploading")))
+    assert not [e for e in request.timeline if e.kind == "downloaded"]
 
 
 def test_stalled_raised_after_threshold_and_cleared_by_progress() -> None:
@@ -273,3 +318,21 @@ def test_stage_without_threshold_never_stalls_and_old_problem_is_cleared() -> No
     assert ProblemKind.STALLED in harness.only().problems
     update = harness.tracker.downloads.check_stalled({})
     assert update.problem_changes[0].reason is None
+
+
+def test_a_completion_seen_late_is_dated_by_qbittorrent() -> None:
+    """The first poll after a restart sees a finished torrent: dated when it finished."""
+    harness = grabbed_movie()
+    completed = NOW - timedelta(seconds=40)
+    harness.observe(
+        snapshot(
+            replace(
+                torrent(progress=1.0, state="uploading"),
+                completion_on=int(completed.timestamp()),
+            )
+        )
+    )
+    request = harness.only()
+    assert request.state == Stage.DOWNLOADED
+    (entry,) = [e for e in request.timeline if e.kind == "downloaded"]
+    assert entry.at == completed.isoformat()

@@ -33,6 +33,7 @@ def at(hour: int, minute: int, second: int = 0) -> datetime:
 # The *arr webhooks of the requests, with when the *arr sent them (the times
 # the history fixtures record).
 TV_WEBHOOKS: list[tuple[datetime, dict[str, Any]]] = [
+    (at(12, 0, 5), load_fixture("sonarr/series_add.json")),
     (at(12, 1), load_fixture("sonarr/grab.json")),
     (at(12, 41, 1), episode_import(1)),
     (at(12, 41, 2), episode_import(2)),
@@ -40,6 +41,7 @@ TV_WEBHOOKS: list[tuple[datetime, dict[str, Any]]] = [
     (at(13, 5), load_fixture("sonarr/episode_file_delete.json")),
 ]
 MOVIE_WEBHOOKS: list[tuple[datetime, dict[str, Any]]] = [
+    (at(12, 0, 4), load_fixture("radarr/movie_added.json")),
     (at(12, 1), load_fixture("radarr/grab.json")),
     (at(12, 1, 30), load_fixture("radarr/grab_anime_movie.json")),
     (at(12, 44, 31), load_fixture("radarr/download.json")),
@@ -149,6 +151,8 @@ def test_tv_history_stage_and_timeline() -> None:
     assert [entry.kind for entry in request.timeline] == [
         "requested",
         "approved",
+        # When the series was added: its resource in each record says so.
+        "added_to_arr",
         "grabbed",
         "imported",
         "imported",
@@ -157,7 +161,7 @@ def test_tv_history_stage_and_timeline() -> None:
     ]
     # S01E01's file is gone: Sonarr searches for it again, so the show is
     # back to waiting for its grab.
-    assert request.state == Stage.APPROVED
+    assert request.state == Stage.SEARCHING
     pilot = request.episodes["S01E01"]
     assert (pilot.grabbed_at, pilot.imported_at, pilot.files) == (None, None, [])
     assert request.episodes["S01E02"].imported_at == at(12, 41, 2).isoformat()
@@ -172,6 +176,7 @@ def test_movie_history_stage_and_timeline() -> None:
     assert [entry.kind for entry in request.timeline] == [
         "requested",
         "approved",
+        "added_to_arr",
         "grabbed",
         "imported",
         "deleted",
@@ -190,7 +195,7 @@ def test_movie_history_stage_and_timeline() -> None:
         ("tv", ArrService.SONARR, TV_WEBHOOKS, 1396),
         # Up to the import: once its file is deleted, the movie's request is
         # finished, and finished requests take no grab or import any more.
-        ("movie", ArrService.RADARR, MOVIE_WEBHOOKS[:3], 603),
+        ("movie", ArrService.RADARR, MOVIE_WEBHOOKS[:4], 603),
     ],
 )
 def test_history_after_the_webhooks_adds_nothing(

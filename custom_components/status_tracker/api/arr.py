@@ -31,6 +31,7 @@ from ..core.observations import (
     ArrFileDeleted,
     ArrGrab,
     ArrImport,
+    ArrMediaAdded,
     ArrService,
     EpisodeRef,
     ImportedFile,
@@ -96,6 +97,8 @@ class ArrSeries:
     # "standard", "daily" or "anime" (SeriesTypes, camelCase).
     series_type: str | None = None
     year: int | None = None
+    # When it was added to Sonarr (UTC).
+    added: datetime | None = None
 
     def media(self) -> MediaRef:
         """Return the series as the tracker knows media."""
@@ -130,6 +133,8 @@ class ArrMovie:
     # `folder` is only read on POST, so neither is taken as is.
     folder: str | None = None
     root_folder_path: str | None = None
+    # When it was added to Radarr (UTC).
+    added: datetime | None = None
 
     def media(self) -> MediaRef:
         """Return the movie as the tracker knows media."""
@@ -230,6 +235,8 @@ class _HistoryRecord:
     download_id: str | None
     source_title: str | None
     data: JsonObject
+    # When the embedded series/movie was added to the app (its ``added``).
+    media_added: datetime | None = None
 
     @property
     def unit(self) -> tuple[int | None, str | None]:
@@ -326,14 +333,51 @@ def history_events(
         found.records.append(record)
         # Any replaced episode of a multi-episode file makes it an upgrade.
         found.is_upgrade |= group.is_upgrade
-    # Groups are in the order of their first record.
-    return tuple(
+    events = [
         HistoryEvent(
             at=group.records[0].at,
             observation=group.observation(service, instance_id),
         )
         for group in groups.values()
-    )
+    ]
+    events.extend(_media_added_events(parsed, service, instance_id, since))
+    # Stable: groups stay in the order of their first record.
+    events.sort(key=lambda event: event.at)
+    return tuple(events)
+
+
+def _media_added_events(
+    records: Iterable[_HistoryRecord],
+    service: ArrService,
+    instance_id: str,
+    since: datetime | None,
+) -> list[HistoryEvent]:
+    """Return the SeriesAdd/MovieAdded of the media the records embed.
+
+    The history has no record of an addition, but each record embeds its
+    series or movie with the time it was ``added``: media added since `since`
+    and grabbed or imported since then come back with it (a title added but
+    not yet grabbed is in no record).
+    """
+    added: dict[int, HistoryEvent] = {}
+    for record in records:
+        at = record.media_added
+        if (
+            at is None
+            or record.media.arr_id is None
+            or (since is not None and at < since)
+        ):
+            continue
+        added.setdefault(
+            record.media.arr_id,
+            HistoryEvent(
+                at=at,
+                observation=ArrMediaAdded(
+                    service=service, instance_id=instance_id, media=record.media
+                ),
+            ),
+        )
+    return list(added.values())
 
 
 @dataclass(slots=True)
@@ -420,6 +464,9 @@ def _parse_history_record(
     ):
         _LOGGER.debug("Skipping a malformed %s history record", service.title())
         return None
+    embedded = record.loose_object(
+        "series" if service is ArrService.SONARR else "movie"
+    )
     return _HistoryRecord(
         id=record.loose_int("id"),
         event_type=event_type,
@@ -429,16 +476,19 @@ def _parse_history_record(
         download_id=record.loose_str("downloadId"),
         source_title=record.loose_str("sourceTitle"),
         data=data,
+        media_added=history_record_date(embedded, "added"),
     )
 
 
-def history_record_date(record: JsonObject | None) -> datetime | None:
-    """Return a history record's ``date`` as an aware UTC datetime, else None.
+def history_record_date(
+    record: JsonObject | None, key: str = "date"
+) -> datetime | None:
+    """Return a record's ``date`` (or a resource's ``added``) in UTC, else None.
 
     The apps write UTC with a "Z" and whole seconds (STJUtcConverter); a date
     without a zone is not theirs.
     """
-    text = record.loose_str("date") if record is not None else None
+    text = record.loose_str(key) if record is not None else None
     if text is None:
         return None
     try:
@@ -975,6 +1025,7 @@ def _parse_series(element: JsonObject | None) -> ArrSeries | None:
         path=element.loose_str("path"),
         series_type=element.loose_str("seriesType"),
         year=element.loose_int("year"),
+        added=history_record_date(element, "added"),
     )
 
 
@@ -998,6 +1049,7 @@ def _parse_movie(element: JsonObject | None) -> ArrMovie | None:
         tags=element.loose_ints("tags"),
         folder=_last_segment(path),
         root_folder_path=element.loose_str("rootFolderPath"),
+        added=history_record_date(element, "added"),
     )
 
 

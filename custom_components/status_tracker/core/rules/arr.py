@@ -180,6 +180,16 @@ class ArrRules:
         )
         if request is None:
             return False
+        if (
+            request.origin == "arr"
+            and request.created_at
+            and when < datetime.fromisoformat(request.created_at)
+        ):
+            # Only a history read tells of an addition from before the *arr's
+            # own grab started the request: its webhook found no request then
+            # and was dropped, so is this. (A Seerr request is created before
+            # the *arr adds its media, though its webhook may arrive later.)
+            return True
         at = when.isoformat()
         if self._book.record(
             request,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..book import (
     LIVE_ONLY,
@@ -14,7 +14,7 @@ from ..book import (
     TrackerUpdate,
     duration_text,
 )
-from ..model import REMOVED_STATE, Download, ProblemKind, Request, TimelineKind
+from ..model import REMOVED_STATE, Download, ProblemKind, Request, Stage, TimelineKind
 from ..observations import (
     TORRENT_ERROR_STATES,
     DownloadClientUnreachable,
@@ -81,11 +81,14 @@ class DownloadRules:
         seen: set[str] = set()
         for torrent in obs.torrents:
             seen.add(torrent.hash)
-            for request in self._book.lookup(
-                [("hash", torrent.hash)], active_only=True
-            ):
+            for request in self._book.lookup([("hash", torrent.hash)]):
                 old = request.downloads.get(torrent.hash)
                 new = _download_of(torrent, obs.instance_id)
+                if request.finished:
+                    if self._record_late_completion(request, torrent, old, new, when):
+                        touched.add(request)
+                        persist = True
+                    continue
                 if new == old:
                     continue
                 request.downloads[torrent.hash] = new
@@ -127,6 +130,55 @@ class DownloadRules:
                     )
                     touched.add(request)
 
+    def _record_late_completion(
+        self,
+        request: Request,
+        torrent: TorrentState,
+        old: Download | None,
+        new: Download,
+        when: datetime,
+    ) -> bool:
+        """Record once that an available request's download completed.
+
+        Webhooks lost while Home Assistant was down come back from the
+        services' histories (grab, import, item added) before qBittorrent is
+        read: the request is available before its torrent was seen complete.
+        The completion is still a fact of the request, dated when qBittorrent
+        says it finished (never later than now). Nothing live (speed, ETA) is
+        kept for a finished request, nor anything for one that ended otherwise.
+        """
+        if (
+            request.state != Stage.AVAILABLE
+            or not new.complete
+            or (old is not None and old.complete)
+        ):
+            return False
+        request.downloads[torrent.hash] = replace(new, speed=0, eta=None)
+        self._record_completion(request, torrent, when)
+        return True
+
+    def _record_completion(
+        self, request: Request, torrent: TorrentState, when: datetime
+    ) -> None:
+        """Record that a download completed, when qBittorrent says (never later than now).
+
+        The poll that sees it may come much later than the completion: the
+        first after a restart, or after the request was recovered.
+        """
+        completed = (
+            min(datetime.fromtimestamp(torrent.completion_on, UTC), when)
+            if torrent.completion_on is not None
+            else when
+        )
+        self._book.record(
+            request,
+            key=f"download:{torrent.hash}:complete",
+            kind=TimelineKind.DOWNLOADED,
+            source="qbittorrent",
+            at=completed.isoformat(),
+            detail=torrent.name,
+        )
+
     def _record_download(
         self,
         request: Request,
@@ -140,14 +192,7 @@ class DownloadRules:
         if old is None or new.progress > old.progress:
             request.last_progress_at = at
         if new.complete and not (old and old.complete):
-            self._book.record(
-                request,
-                key=f"download:{torrent.hash}:complete",
-                kind=TimelineKind.DOWNLOADED,
-                source="qbittorrent",
-                at=at,
-                detail=torrent.name,
-            )
+            self._record_completion(request, torrent, when)
         failing = {
             d.state
             for d in request.downloads.values()
