@@ -216,11 +216,23 @@ async def test_first_start_reads_no_history(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     histories: Histories,
+    hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Without a watermark nothing is read: the library sync covers the past."""
+    """Without a watermark nothing is read: the library sync covers the past.
+
+    The first start sets the watermarks and saves them, webhook or not: a
+    kill before any webhook must not make the next start a first one.
+    """
     freezer.move_to(FIRST_START)
     await start(hass, mock_config_entry)
+    freezer.tick(timedelta(seconds=10))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    stored = hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}"]["data"]
+    assert {r["at"] for r in stored["reconciliations"].values()} == {
+        FIRST_START.isoformat()
+    }
 
     assert histories.calls("seerr") == histories.calls("radarr") == []
     assert histories.calls("sonarr") == []

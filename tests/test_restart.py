@@ -975,6 +975,52 @@ async def test_kill_loses_a_grab_the_history_gives_back(
     )
 
 
+async def test_journaled_webhooks_set_the_watermark_of_their_service(
+    hass: HomeAssistant,
+    aiohttp_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+    journal_dir: Path,
+    freezer: FrozenDateTimeFactory,
+    qbittorrent: FakeQBittorrent,
+    upstream_history: UpstreamHistory,
+) -> None:
+    """The history is read from the last journaled webhook, not the last save.
+
+    Radarr's webhooks were answered (journaled) but no save kept when the last
+    arrived: the start reads Radarr's history from then, as it would had the
+    save happened.
+    """
+    flow = movie_flow()
+    await hard_kill(
+        aiohttp_client,
+        hass_storage,
+        journal_dir,
+        freezer,
+        flow[:2],
+        flow[2:4],
+        journal=True,
+        upstream=upstream_history,
+    )
+    stored_webhooks = hass_storage[STORAGE_KEY]["data"].get("last_webhook", {})
+
+    qbittorrent.answers = [full_answer(), full_answer()]
+    stack = await start_hub(hass, aiohttp_client, None, [], qbittorrent=True)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    runtime = stack.entry.runtime_data
+    radarr = next(
+        subentry_id
+        for subentry_id, instance in runtime.instances.items()
+        if instance.service == "radarr"
+    )
+    # The save before the kill did not know Radarr's webhooks...
+    assert radarr not in stored_webhooks
+    # ...the journal did: its last delivery is the watermark the reading used.
+    last_delivery = runtime.last_webhook[radarr]
+    assert last_delivery > START
+    assert runtime.reconciliations[radarr].since == last_delivery
+
+
 async def test_kill_before_the_first_save_forgets_the_request(
     hass: HomeAssistant,
     aiohttp_client: ClientSessionGenerator,

@@ -217,9 +217,9 @@ class Reconciliation:
                 await self._async_recover_additions(
                     instance, instance.client, last, last.since - CLOCK_MARGIN
                 )
-        if any(runtime.reconciliations[i.subentry_id].since for i in instances):
-            # Keep the new watermarks; a first start's goes with the next save.
-            runtime.store.schedule_save(runtime.store_data)
+        # Keep the new watermarks, a first start's too: without one, the next
+        # start would read nothing of what was refused in between.
+        runtime.store.schedule_save(runtime.store_data)
 
     async def _async_recover_additions(
         self,

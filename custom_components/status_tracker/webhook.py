@@ -201,6 +201,10 @@ async def _async_apply_backlog(hub: HubRuntime, backlog: list[JournalEntry]) -> 
                 _LOGGER.debug("Skipping journaled webhook %d: %s", entry.seq, err)
             else:
                 await _async_apply(hub, instance, observation, entry.at)
+                # The watermark: the snapshot may predate this webhook.
+                last = hub.last_webhook.get(instance.subentry_id)
+                if last is None or entry.at > last:
+                    hub.last_webhook[instance.subentry_id] = entry.at
         hub.journal.mark_applied(entry.seq)
     _LOGGER.info("Applied %d webhooks received before the last stop", len(backlog))
     await hub.async_checkpoint()
