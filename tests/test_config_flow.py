@@ -2367,3 +2367,43 @@ async def test_translations_load(hass: HomeAssistant) -> None:
     translations = await async_get_translations(hass, "en", "options", [DOMAIN])
     key = f"component.{DOMAIN}.options.step.init.sections.anime.name"
     assert translations[key] == "Anime"
+
+
+async def test_seerr_served_by_core_seerr(
+    hass: HomeAssistant, hub: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Home Assistant's Seerr integration serves this Seerr: nothing to set up.
+
+    Even with "set up the webhook for me" ticked, Seerr's webhook settings are
+    not read or written: that integration owns Seerr's one agent.
+    """
+    MockConfigEntry(
+        domain="overseerr",
+        title="Seerr at home",
+        data={
+            "host": "seerr.lan",
+            "port": 5055,
+            "ssl": False,
+            "api_key": "core-key",
+            "webhook_id": "c" * 64,
+        },
+    ).add_to_hass(hass)
+    mock_service(aioclient_mock, ServiceType.SEERR)
+    result = await start_subentry_flow(hass, hub, ServiceType.SEERR)
+
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {**subentry_input(SEERR_URL), CONF_REGISTER_WEBHOOK: True},
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "core_seerr"
+    assert placeholders(result) == {"core_title": "Seerr at home"}
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert only_subentry(hub, SEERR_URL).data[CONF_REGISTER_WEBHOOK] is True
+    assert not [
+        url
+        for _, url, _, _ in aioclient_mock.mock_calls
+        if "/settings/notifications" in url.path
+    ]

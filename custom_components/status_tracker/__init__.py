@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Final
 
 from homeassistant.const import Platform
@@ -12,6 +13,7 @@ from homeassistant.helpers.typing import ConfigType
 from .card import async_setup_card
 from .catch_up import CatchUp
 from .const import CONF_WEBHOOK_ID, DOMAIN
+from .core_seerr import CoreSeerrBridge
 from .deletion_propagation import async_subscribe_deletion_propagation
 from .entity import hub_device_info
 from .episode_lists import EpisodeLists
@@ -29,6 +31,7 @@ from .webhook_registration import (
     async_keep_registered,
     async_remove_for_entry,
     async_remove_for_removed_services,
+    async_take_seerr_webhook,
 )
 from .websocket_api import async_setup_websocket_api
 
@@ -84,8 +87,15 @@ async def async_setup_entry(
     runtime.on_shutdown(reconciliation.cancel)
     reconciliation.async_start()
     Maintenance(runtime, episode_lists, catch_up).async_start()
+    # Seerr's events through Home Assistant's Seerr integration, if it has them.
+    core_seerr = CoreSeerrBridge(
+        runtime,
+        register=partial(async_take_seerr_webhook, hass, entry),
+        read_list=lambda subentry_id: reconciliation.schedule([subentry_id]),
+    )
+    core_seerr.async_start()
     # Webhooks the user let the integration set up in the services themselves.
-    async_keep_registered(hass, entry)
+    async_keep_registered(hass, entry, left_to_others=core_seerr.claims)
     # Adding, changing or removing a service (subentry) or an option reloads.
     entry.async_on_unload(entry.add_update_listener(_async_reload))
     return True

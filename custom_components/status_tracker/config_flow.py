@@ -91,6 +91,7 @@ from .const import (
     WEBHOOK_SERVICES,
     ServiceType,
 )
+from .core_seerr import core_entry_for
 from .options import DEFAULT_OPTIONS
 from .webhook_registration import (
     NOT_ASKED,
@@ -372,6 +373,8 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         self._registration = NOT_ASKED
         # Where the service reaches Home Assistant, without the secret path.
         self._ha_url = ""
+        # The title of the core Seerr entry that serves this Seerr, if any.
+        self._core_seerr_title = ""
         # On reconfigure with a new URL: what became of the registration the
         # integration had made at the old address (see `_async_leave_old_url`).
         self._old_registration: str | None = None
@@ -481,7 +484,16 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
         )
 
     async def _async_webhook_steps(self) -> SubentryFlowResult:
-        """Check the service's webhook if the user asked for it, else show how to."""
+        """Check the service's webhook if the user asked for it, else show how to.
+
+        A Seerr that Home Assistant's own Seerr integration serves has its
+        events from there: its webhook is that integration's (core_seerr.py).
+        """
+        if self.service_type is ServiceType.SEERR and (
+            core := core_entry_for(self.hass, self._data[CONF_URL])
+        ):
+            self._core_seerr_title = core.title
+            return await self.async_step_core_seerr()
         if self._data.get(CONF_REGISTER_WEBHOOK):
             self._registration = await self._async_check_webhook()
             result = self._registration.result
@@ -537,6 +549,18 @@ class ServiceSubentryFlow(ConfigSubentryFlow, ABC):
             step_id="registered",
             data_schema=probatio.Schema({}),
             description_placeholders={"ha_url": self._ha_url},
+        )
+
+    async def async_step_core_seerr(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Say that Seerr's events come through Home Assistant's Seerr integration."""
+        if user_input is not None:
+            return self._async_finish()
+        return self.async_show_form(
+            step_id="core_seerr",
+            data_schema=probatio.Schema({}),
+            description_placeholders={"core_title": self._core_seerr_title},
         )
 
     async def async_step_webhook(

@@ -52,6 +52,8 @@ async def async_get_config_entry_diagnostics(
                     TO_REDACT,
                 ),
                 "last_webhook": _iso(hub.last_webhook.get(instance.subentry_id)),
+                # Seerr only: our webhook, core Seerr's events or the list only.
+                "event_source": hub.seerr_sources.get(instance.subentry_id),
                 "last_reconciliation": (
                     last.to_dict()
                     if (last := hub.reconciliations.get(instance.subentry_id))

@@ -3,6 +3,8 @@
 - a service unreachable for long (its health check or poll keeps failing);
 - a webhook source silent while requests wait on it (the webhook is probably
   missing or wrong in that service);
+- Seerr's events missing: requests Seerr made reached the hub (from the *arr
+  or Seerr's request list) but no Seerr event came by any path for long;
 - a Shoko event stream down for long.
 """
 
@@ -19,6 +21,8 @@ from .core.model import Stage
 from .runtime import HubRuntime, issue_id_unreachable
 
 UNREACHABLE_REPAIR_AFTER: Final = timedelta(minutes=30)
+# Seerr requests this old with no Seerr event since mean its events are lost.
+SEERR_SILENT_AFTER: Final = timedelta(hours=1)
 SHOKO_DOWN_REPAIR_AFTER: Final = timedelta(minutes=15)
 # The stage in which a request waits for a webhook of this kind of service:
 # a finished download waits for the *arr's import, an import for Jellyfin.
@@ -34,6 +38,11 @@ def issue_id_webhook_silent(subentry_id: str) -> str:
     return f"webhook_silent_{subentry_id}"
 
 
+def issue_id_seerr_silent(subentry_id: str) -> str:
+    """Return the repair issue id of a Seerr whose events do not arrive."""
+    return f"seerr_silent_{subentry_id}"
+
+
 def issue_id_shoko_down(subentry_id: str) -> str:
     """Return the repair issue id for a Shoko event stream down for long."""
     return f"shoko_hub_down_{subentry_id}"
@@ -44,6 +53,7 @@ def async_check_repairs(runtime: HubRuntime, now: datetime) -> None:
     """Raise or clear the hub's repairs."""
     _check_unreachable(runtime, now)
     _check_silent_webhooks(runtime, now)
+    _check_silent_seerr(runtime, now)
     _check_shoko_streams(runtime, now)
 
 
@@ -115,6 +125,27 @@ def _check_silent_webhooks(runtime: HubRuntime, now: datetime) -> None:
                 "stage": str(stage),
             },
             raised=oldest is not None and (last is None or last.isoformat() < oldest),
+        )
+
+
+def _check_silent_seerr(runtime: HubRuntime, now: datetime) -> None:
+    """Requests Seerr made, none of whose events came by webhook or core's entity."""
+    for instance in runtime.instances_of(ServiceType.SEERR):
+        last = runtime.last_webhook.get(instance.subentry_id)
+        limit = (now - SEERR_SILENT_AFTER).isoformat()
+        unheard = [
+            request
+            for request in runtime.tracker.active()
+            if request.seerr_request_id is not None
+            and request.created_at <= limit
+            and (last is None or last.isoformat() < request.created_at)
+        ]
+        _issue(
+            runtime,
+            issue_id_seerr_silent(instance.subentry_id),
+            "seerr_silent",
+            {"title": instance.title, "count": str(len(unheard))},
+            raised=bool(unheard),
         )
 
 

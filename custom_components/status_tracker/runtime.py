@@ -123,6 +123,8 @@ class HubRuntime:
             for instance in self.instances.values()
         }
         self.last_webhook: dict[str, datetime] = {}
+        # Where each Seerr service's events come from (core_seerr.EventSource).
+        self.seerr_sources: dict[str, str] = {}
         # The last reading of each instance's history (reconciliation.py).
         self.reconciliations: dict[str, LastReconciliation] = {}
         # Since when each failing instance has been failing (for the repair).

@@ -21,10 +21,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.util import dt as dt_util
 
+from .const import ServiceType
 from .coordinator import ServiceCoordinator
 from .core.lifecycle import download_progress, download_rate, episode_summary
 from .core.model import ALL_STATES, Request, Stage
 from .core.observations import MediaType
+from .core_seerr import EventSource, signal_event_source
 from .entity import ServiceInstanceEntity, StatusTrackerEntity
 from .runtime import (
     HubRuntime,
@@ -55,6 +57,10 @@ async def async_setup_entry(
         if coordinator.instance.webhook_id is not None:
             async_add_entities(
                 [LastWebhookSensor(hub, coordinator)], config_subentry_id=subentry_id
+            )
+        if coordinator.instance.service is ServiceType.SEERR:
+            async_add_entities(
+                [EventSourceSensor(hub, coordinator)], config_subentry_id=subentry_id
             )
 
 
@@ -397,3 +403,32 @@ class LastWebhookSensor(ServiceInstanceEntity, SensorEntity):
     def native_value(self) -> datetime | None:
         """Return the arrival time of the last webhook."""
         return self.runtime.last_webhook.get(self.instance.subentry_id)
+
+
+class EventSourceSensor(ServiceInstanceEntity, SensorEntity):
+    """Where a Seerr server's events come from (core_seerr.py)."""
+
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_translation_key = "event_source"
+    _attr_options = [source.value for source in EventSource]
+
+    def __init__(self, runtime: HubRuntime, coordinator: ServiceCoordinator) -> None:
+        """Create the sensor of a Seerr server."""
+        super().__init__(runtime, coordinator, "event_source")
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the source as it changes."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_event_source(self.instance.subentry_id),
+                self.async_write_ha_state,
+            )
+        )
+
+    @property
+    def native_value(self) -> str | None:
+        """Return the source: our webhook, core's Seerr events, or the list only."""
+        return self.runtime.seerr_sources.get(self.instance.subentry_id)

@@ -741,12 +741,19 @@ async def _async_keep_one(
 
 
 @callback
-def async_keep_registered(hass: HomeAssistant, entry: StatusTrackerConfigEntry) -> None:
+def async_keep_registered(
+    hass: HomeAssistant,
+    entry: StatusTrackerConfigEntry,
+    *,
+    left_to_others: Callable[[str], bool] = lambda subentry_id: False,
+) -> None:
     """Keep the hub's consented registrations current, in the background.
 
     Checked once after setup (a restart or reload finds the registration and
     sends nothing when it is current) and again whenever Home Assistant's
-    internal or external URL changes.
+    internal or external URL changes. Services `left_to_others` says another
+    integration owns the webhook of (core's Seerr, core_seerr.py) are not
+    written.
     """
     hub = entry.runtime_data
     targets = _targets(hub.instances.values(), entry.title)
@@ -759,7 +766,8 @@ def async_keep_registered(hass: HomeAssistant, entry: StatusTrackerConfigEntry) 
     async def async_sync() -> None:
         async with lock:
             for target in targets:
-                await _async_keep_one(hass, target, local_only, warned)
+                if not left_to_others(target.subentry_id):
+                    await _async_keep_one(hass, target, local_only, warned)
 
     @callback
     def url_changed(event: Event[Mapping[str, Any]]) -> None:
@@ -772,6 +780,32 @@ def async_keep_registered(hass: HomeAssistant, entry: StatusTrackerConfigEntry) 
     entry.async_create_background_task(
         hass, async_sync(), "Status Tracker webhook registration"
     )
+
+
+async def async_take_seerr_webhook(
+    hass: HomeAssistant, entry: StatusTrackerConfigEntry, instance: ServiceInstance
+) -> bool:
+    """Point a Seerr's webhook agent at the hub, if the user consented and it is free.
+
+    Return True when Seerr now sends its events here (an agent sending
+    elsewhere is left alone, as always).
+    """
+    (target,) = _targets([instance], entry.title) or (None,)
+    if target is None:
+        return False
+    try:
+        result = await async_register_webhook(
+            hass,
+            target.client,
+            target.webhook_id,
+            target.hub_name,
+            subentry_id=target.subentry_id,
+            local_only=entry.runtime_data.options.webhook_local_only,
+        )
+    except Exception:
+        _LOGGER.exception("Unexpected error setting up the webhook in %s", target.title)
+        return False
+    return result.ok
 
 
 async def _async_remove_one(target: _Target) -> None:
