@@ -4,14 +4,17 @@ Each fake keeps what was saved and answers the calls as the real service does
 (docs/protocols.md §2.3, §4.2). A test call posts the service's real test payload to
 the webhook URL it was given, through Home Assistant's HTTP server, when that
 URL's Home Assistant address is in `reachable`; otherwise it fails as the
-service would (Sonarr/Radarr 400, Seerr 500).
+service would (Sonarr/Radarr 400, Seerr 500). Seerr builds its test payload,
+and every later notification (`FakeSeerr.async_send`), from the stored template
+as its webhook agent does, so a template stored in the wrong form is never sent.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 import copy
+from dataclasses import dataclass
 from http import HTTPStatus
 import json
 import re
@@ -70,8 +73,11 @@ SEERR_DEFAULT_PAYLOAD = (
     "YXRJZH19XCJcbiAgfSxcbiAgXCJ7e2V4dHJhfX1cIjogW11cbn0i"
 )
 SEERR_DEFAULT_TEMPLATE = json.loads(json.loads(base64.b64decode(SEERR_DEFAULT_PAYLOAD)))
-# What is posted as jsonPayload: that template, as text, JSON-encoded once more.
-SEERR_JSON_PAYLOAD = json.dumps(json.dumps(SEERR_DEFAULT_TEMPLATE, indent=2))
+# What is posted as jsonPayload to a current Seerr: that template as text...
+SEERR_TEMPLATE_TEXT = json.dumps(SEERR_DEFAULT_TEMPLATE, indent=2)
+# ...and to an older one (Overseerr, Jellyseerr, Seerr before March 2026): the
+# text JSON-encoded once more.
+SEERR_JSON_PAYLOAD = json.dumps(SEERR_TEMPLATE_TEXT)
 CONNECTIONS = f"{NOTIFICATION_PATH}?forceSave=true"
 
 
@@ -139,20 +145,48 @@ def radarr_connection(url: str, hub_name: str = HUB_NAME) -> dict[str, Any]:
 
 
 def seerr_agent(
-    url: str, *, types: int = 222, enabled: bool = True, payload: str = ""
+    url: str,
+    *,
+    types: int = 222,
+    enabled: bool = True,
+    payload: str = SEERR_TEMPLATE_TEXT,
 ) -> dict[str, Any]:
-    """Return the body the integration posts to Seerr's webhook agent routes."""
+    """Return the body the integration posts to Seerr's webhook agent routes.
+
+    `payload` is the template as a current Seerr takes it; an older one gets
+    SEERR_JSON_PAYLOAD.
+    """
     return {
         "enabled": enabled,
         "embedPoster": True,
         "types": types,
         "options": {
             "webhookUrl": url,
-            "jsonPayload": payload or SEERR_JSON_PAYLOAD,
+            "jsonPayload": payload,
             "authHeader": "",
             "supportVariables": False,
         },
     }
+
+
+def seerr_tested_and_saved(
+    url: str, *, encodes_payload: bool = True, types: int = 222
+) -> list[tuple[str, str, Any]]:
+    """Return the calls that test and save Seerr's agent at `url`.
+
+    The template goes as text first; an older Seerr (not `encodes_payload`)
+    fails that test, so it is tested and saved JSON-encoded once more.
+    """
+    test = f"{SEERR_WEBHOOK_PATH}/test"
+    as_text = seerr_agent(url, types=types)
+    if encodes_payload:
+        return [("POST", test, as_text), ("POST", SEERR_WEBHOOK_PATH, as_text)]
+    encoded = seerr_agent(url, types=types, payload=SEERR_JSON_PAYLOAD)
+    return [
+        ("POST", test, as_text),
+        ("POST", test, encoded),
+        ("POST", SEERR_WEBHOOK_PATH, encoded),
+    ]
 
 
 def _base(url: str) -> str:
@@ -184,10 +218,15 @@ class _FakeService:
             return False
         if not self.delivers:
             return True
+        status = await self._async_post(url, payload)
+        return 200 <= status < 300
+
+    async def _async_post(self, url: str, payload: Any) -> int:
+        """Post a payload to a webhook URL; return Home Assistant's HTTP status."""
         if self._client is None:
             self._client = await self._http_client()
         response = await self._client.post(urlsplit(url).path, json=payload)
-        return 200 <= response.status < 300
+        return int(response.status)
 
     def _answer(
         self, method: str, url: URL, status: int = HTTPStatus.OK, body: Any = None
@@ -260,12 +299,108 @@ class FakeArr(_FakeService):
         return self._answer(method, url, body={})
 
 
+# Seerr's notification type bits (server/lib/notifications/index.ts).
+SEERR_MEDIA_PENDING = 2
+SEERR_TEST_NOTIFICATION = 32
+# The template's keys that stand for one of the notification's objects.
+_SEERR_OBJECT_KEYS = {
+    "{{media}}": "media",
+    "{{request}}": "request",
+    "{{issue}}": "issue",
+    "{{comment}}": "comment",
+}
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+
+
+@dataclass(frozen=True)
+class SeerrNotice:
+    """One notification as Seerr's webhook agent fills its template with it.
+
+    `values` holds what each placeholder becomes (Seerr's KeyMap: all strings);
+    any other placeholder becomes "". `objects` names the objects the
+    notification has (media, request, issue, comment): the template's
+    ``{{media}}``... keys of the others become null.
+    """
+
+    type_bit: int
+    values: Mapping[str, str]
+    objects: frozenset[str] = frozenset()
+    extra: tuple[Mapping[str, str], ...] = ()
+
+
+# Seerr's test notification (server/routes/settings/notifications.ts).
+SEERR_TEST_NOTICE = SeerrNotice(
+    SEERR_TEST_NOTIFICATION,
+    {
+        "notification_type": "TEST_NOTIFICATION",
+        "subject": "Test Notification",
+        "message": "Check check, 1, 2, 3. Are we coming in clear?",
+    },
+)
+# The new request of tests/fixtures/jellyseerr/media_pending.json.
+SEERR_MEDIA_PENDING_NOTICE = SeerrNotice(
+    SEERR_MEDIA_PENDING,
+    {
+        "notification_type": "MEDIA_PENDING",
+        "event": "New Movie Request",
+        "subject": "Example Movie (1999)",
+        "message": "An invented example movie used for integration tests.",
+        "image": (
+            "https://image.tmdb.org/t/p/w600_and_h900_bestv2/example-movie-poster.jpg"
+        ),
+        "media_type": "movie",
+        "media_tmdbid": "603",
+        "media_status": "PENDING",
+        "media_status4k": "UNKNOWN",
+        "request_id": "201",
+        "requestedBy_email": "alice@example.com",
+        "requestedBy_username": "alice",
+        "requestedBy_avatar": "/avatarproxy/9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    },
+    frozenset({"media", "request"}),
+)
+
+
+def seerr_fill(template: Mapping[str, Any], notice: SeerrNotice) -> dict[str, Any]:
+    """Return a template filled with a notification, as the agent's parseKeys does.
+
+    Object keys are renamed (null when the notification lacks the object),
+    ``{{extra}}`` becomes the extra items, and in every string each placeholder
+    is replaced once (``String.replace`` with a string pattern).
+    """
+    filled: dict[str, Any] = {}
+    for key, value in template.items():
+        if key == "{{extra}}":
+            filled["extra"] = [dict(item) for item in notice.extra]
+            continue
+        name = _SEERR_OBJECT_KEYS.get(key, key)
+        if key in _SEERR_OBJECT_KEYS and name not in notice.objects:
+            filled[name] = None
+        elif isinstance(value, str):
+            text = value
+            for placeholder in dict.fromkeys(_PLACEHOLDER.findall(value)):
+                text = text.replace(
+                    f"{{{{{placeholder}}}}}", notice.values.get(placeholder, ""), 1
+                )
+            filled[name] = text
+        elif isinstance(value, dict):
+            filled[name] = seerr_fill(value, notice)
+        else:
+            filled[name] = value
+    return filled
+
+
 class FakeSeerr(_FakeService):
     """Seerr's webhook agent (``/api/v1/settings/notifications/webhook``).
 
-    Stored as Seerr stores it (the posted ``jsonPayload``); GET decodes it once.
-    A payload that is not JSON text inside a JSON string is refused (the agent
-    parses it twice when it sends).
+    Both routes check that ``jsonPayload`` is JSON text (500 otherwise) and
+    store it base64-encoded: a Seerr that `encodes_payload` (3.x since March
+    2026) JSON-encodes it first, an older one (Overseerr, Jellyseerr) stores it
+    as posted. GET answers the stored value decoded once. The agent builds each
+    notification from what is stored: base64 → JSON.parse → JSON.parse → the
+    template object, filled (`seerr_fill`). A template stored in the other
+    server's form parses to text or fails to parse: the test route answers 500
+    and later notifications are not sent (docs/protocols.md §4.2).
     """
 
     def __init__(
@@ -273,12 +408,16 @@ class FakeSeerr(_FakeService):
         aioclient_mock: AiohttpClientMocker,
         base_url: str,
         http_client: ClientFactory,
+        *,
+        encodes_payload: bool = True,
     ) -> None:
         super().__init__(base_url, http_client)
+        self.encodes_payload = encodes_payload
+        # Seerr's settings as saved (settings.json): jsonPayload is base64.
         self.agent: dict[str, Any] = {
             "enabled": False,
             "types": 0,
-            "options": {"webhookUrl": "", "jsonPayload": json.dumps("{}")},
+            "options": {"webhookUrl": "", "jsonPayload": SEERR_DEFAULT_PAYLOAD},
         }
         pattern = re.compile(rf"^{re.escape(base_url)}{SEERR_WEBHOOK_PATH}")
         for method in ("get", "post"):
@@ -287,13 +426,16 @@ class FakeSeerr(_FakeService):
     def set_agent(
         self, *, enabled: bool, types: int, webhook_url: str, template: str
     ) -> None:
-        """Store an agent as if the user had saved it in Seerr's settings."""
+        """Store an agent as if the user had saved it in Seerr's settings page.
+
+        Either Seerr's page stores the template text JSON-encoded once.
+        """
         self.agent = {
             "enabled": enabled,
             "types": types,
             "options": {
                 "webhookUrl": webhook_url,
-                "jsonPayload": json.dumps(template),
+                "jsonPayload": _base64(json.dumps(template)),
                 "authHeader": "",
             },
         }
@@ -301,7 +443,49 @@ class FakeSeerr(_FakeService):
     @property
     def template(self) -> Any:
         """Return the stored template as the agent reads it (parsed twice)."""
-        return json.loads(json.loads(self.agent["options"]["jsonPayload"]))
+        return json.loads(json.loads(_unbase64(self.agent["options"]["jsonPayload"])))
+
+    def _stored(self, json_payload: Any) -> str:
+        """Return what the routes store of a posted jsonPayload.
+
+        Raise TypeError or ValueError (Seerr: 500) unless it is JSON text.
+        """
+        json.loads(json_payload)
+        if self.encodes_payload:
+            return _base64(json.dumps(json_payload))
+        return _base64(json_payload)
+
+    def _build(self, stored: str, notice: SeerrNotice) -> dict[str, Any] | None:
+        """Return the payload the agent builds, None where it throws."""
+        try:
+            template = json.loads(json.loads(_unbase64(stored)))
+        except TypeError, ValueError:
+            # JSON.parse of an object: "[object Object]" is no JSON.
+            return None
+        if not isinstance(template, dict):
+            # parseKeys assigns to the characters of a string: "Cannot assign to
+            # read only property '0' of string".
+            return None
+        return seerr_fill(template, notice)
+
+    async def async_send(self, notice: SeerrNotice) -> int | None:
+        """Send a notification as the saved agent would.
+
+        Return Home Assistant's HTTP status, None when nothing was posted (agent
+        off, type not chosen, or the payload failed to build).
+        """
+        agent = self.agent
+        options = agent["options"]
+        if not (
+            agent["enabled"]
+            and options["webhookUrl"]
+            and agent["types"] & notice.type_bit
+        ):
+            return None
+        payload = self._build(options["jsonPayload"], notice)
+        if payload is None:
+            return None
+        return await self._async_post(options["webhookUrl"], payload)
 
     async def _async_handle(
         self, method: str, url: URL, data: Any
@@ -312,10 +496,10 @@ class FakeSeerr(_FakeService):
         if method == "GET":
             agent = copy.deepcopy(self.agent)
             options = agent["options"]
-            options["jsonPayload"] = json.loads(options["jsonPayload"])
+            options["jsonPayload"] = json.loads(_unbase64(options["jsonPayload"]))
             return self._answer(method, url, body=agent)
         try:
-            json.loads(json.loads(data["options"]["jsonPayload"]))
+            stored = self._stored(data["options"]["jsonPayload"])
         except TypeError, ValueError:
             return self._answer(
                 method, url, HTTPStatus.INTERNAL_SERVER_ERROR, {"message": "JSON"}
@@ -323,9 +507,9 @@ class FakeSeerr(_FakeService):
         if url.path.endswith("/test"):
             if self.fail_test_status is not None:
                 return self._answer(method, url, self.fail_test_status, {})
-            target = data["options"]["webhookUrl"]
-            if await self._async_deliver(
-                target, load_fixture("jellyseerr/test_notification.json")
+            payload = self._build(stored, SEERR_TEST_NOTICE)
+            if payload is not None and await self._async_deliver(
+                data["options"]["webhookUrl"], payload
             ):
                 return self._answer(method, url, HTTPStatus.NO_CONTENT)
             return self._answer(
@@ -339,11 +523,19 @@ class FakeSeerr(_FakeService):
             "types": data["types"],
             "options": {
                 "webhookUrl": data["options"]["webhookUrl"],
-                "jsonPayload": data["options"]["jsonPayload"],
+                "jsonPayload": stored,
                 "authHeader": data["options"]["authHeader"],
             },
         }
         return self._answer(method, url, body=copy.deepcopy(self.agent))
+
+
+def _base64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _unbase64(value: str) -> str:
+    return base64.b64decode(value).decode()
 
 
 def registration_calls(

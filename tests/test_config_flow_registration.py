@@ -38,12 +38,13 @@ from .registration_fakes import (
     HA_EXTERNAL,
     HA_INTERNAL,
     NOTIFICATION_PATH,
+    SEERR_DEFAULT_TEMPLATE,
     SEERR_WEBHOOK_PATH,
     FakeArr,
     FakeSeerr,
     radarr_connection,
     registration_calls,
-    seerr_agent,
+    seerr_tested_and_saved,
     sonarr_connection,
 )
 
@@ -100,7 +101,17 @@ async def hub(
 
 
 @pytest.fixture
-def services(aioclient_mock: AiohttpClientMocker, hass_client_no_auth: Any) -> Any:
+def seerr_encodes_payload() -> bool:
+    """Return True for a current Seerr, False for an older one (FakeSeerr)."""
+    return True
+
+
+@pytest.fixture
+def services(
+    aioclient_mock: AiohttpClientMocker,
+    hass_client_no_auth: Any,
+    seerr_encodes_payload: bool,
+) -> Any:
     """Answer the validation calls and fake the registration APIs."""
     for name, status in ARR_STATUS.items():
         aioclient_mock.get(f"{URLS[name]}/api/v3/system/status", json=status)
@@ -113,7 +124,12 @@ def services(aioclient_mock: AiohttpClientMocker, hass_client_no_auth: Any) -> A
         "radarr": FakeArr(
             aioclient_mock, URLS["radarr"], "radarr/test.json", hass_client_no_auth
         ),
-        "seerr": FakeSeerr(aioclient_mock, URLS["seerr"], hass_client_no_auth),
+        "seerr": FakeSeerr(
+            aioclient_mock,
+            URLS["seerr"],
+            hass_client_no_auth,
+            encodes_payload=seerr_encodes_payload,
+        ),
     }
 
 
@@ -224,23 +240,31 @@ async def test_arr_connection_created(
     assert subentry.data[CONF_WEBHOOK_ID] not in hass.data[webhook.DOMAIN]
 
 
+@pytest.mark.parametrize(
+    "seerr_encodes_payload", [True, False], ids=["current_seerr", "older_seerr"]
+)
 async def test_seerr_agent_set_up(
     hass: HomeAssistant,
     hub: MockConfigEntry,
     services: Any,
     aioclient_mock: AiohttpClientMocker,
+    seerr_encodes_payload: bool,
 ) -> None:
-    """Seerr is tested through its own test route, then its agent is saved."""
+    """Seerr is tested through its own test route, then its agent is saved.
+
+    The form of the template whose test arrived is the one saved on confirming.
+    """
     result = await submit_user_step(hass, hub, "seerr", register=True)
 
     assert result["step_id"] == "registered"
+    assert placeholders(result) == {"ha_url": HA_INTERNAL}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
     url = hook_of(only_subentry(hub))
     assert registration_calls(aioclient_mock, URLS["seerr"]) == [
         ("GET", SEERR_WEBHOOK_PATH, None),
-        ("POST", f"{SEERR_WEBHOOK_PATH}/test", seerr_agent(url)),
-        ("POST", SEERR_WEBHOOK_PATH, seerr_agent(url)),
+        *seerr_tested_and_saved(url, encodes_payload=seerr_encodes_payload),
     ]
+    assert services["seerr"].template == SEERR_DEFAULT_TEMPLATE
 
 
 async def test_external_url_confirmed(

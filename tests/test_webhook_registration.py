@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from http import HTTPStatus
 import json
 import logging
 from typing import Any
@@ -33,12 +34,16 @@ from custom_components.status_tracker.api import (
     NotFound,
     RadarrClient,
     SeerrClient,
+    SeerrPayloadEncoding,
+    SeerrWebhookSettings,
     SonarrClient,
+    UnexpectedResponse,
 )
 from custom_components.status_tracker.const import CONF_REGISTER_WEBHOOK, DOMAIN
 from custom_components.status_tracker.options import DEFAULT_OPTIONS
 from custom_components.status_tracker.webhook_registration import (
     SEERR_TEMPLATE,
+    SEERR_TEMPLATE_TEXT,
     Outcome,
     async_register_webhook,
     async_unregister_webhook,
@@ -46,6 +51,7 @@ from custom_components.status_tracker.webhook_registration import (
 )
 
 from .conftest import API_KEYS, ENTRY_ID, SUBENTRY_IDS, URLS, WEBHOOK_IDS, subentry_data
+from .flows import load_fixture
 from .registration_fakes import (
     CONNECTIONS,
     HA_EXTERNAL,
@@ -54,18 +60,29 @@ from .registration_fakes import (
     NOTIFICATION_PATH,
     SEERR_DEFAULT_TEMPLATE,
     SEERR_JSON_PAYLOAD,
+    SEERR_MEDIA_PENDING_NOTICE,
+    SEERR_TEMPLATE_TEXT as SEERR_DEFAULT_TEXT,
+    SEERR_TEST_NOTICE,
     SEERR_WEBHOOK_PATH,
     FakeArr,
     FakeSeerr,
     radarr_connection,
     registration_calls,
     seerr_agent,
+    seerr_fill,
+    seerr_tested_and_saved,
     sonarr_connection,
 )
 
 OLD_INTERNAL = "http://192.168.1.10:8123"
 NEW_INTERNAL = "http://192.168.1.30:8123"
 REGISTRABLE = ("seerr", "sonarr", "radarr")
+# The sensor the request of SEERR_MEDIA_PENDING_NOTICE gets.
+MOVIE_SENSOR = "sensor.media_stack_example_movie_1999"
+# Seerr 3.x since March 2026 (the routes encode the template) and older ones.
+SEERR_KINDS = pytest.mark.parametrize(
+    "seerr_encodes_payload", [True, False], ids=["current_seerr", "older_seerr"]
+)
 
 
 def hook(service: str, base: str = HA_INTERNAL) -> str:
@@ -125,10 +142,25 @@ class Fakes:
 
 
 @pytest.fixture
-def fakes(upstream: AiohttpClientMocker, hass_client_no_auth: Any) -> Fakes:
+def seerr_encodes_payload() -> bool:
+    """Return True for a current Seerr, False for an older one (FakeSeerr)."""
+    return True
+
+
+@pytest.fixture
+def fakes(
+    upstream: AiohttpClientMocker,
+    hass_client_no_auth: Any,
+    seerr_encodes_payload: bool,
+) -> Fakes:
     """Fake the registration APIs of Seerr, Sonarr and Radarr."""
     return Fakes(
-        seerr=FakeSeerr(upstream, URLS["seerr"], hass_client_no_auth),
+        seerr=FakeSeerr(
+            upstream,
+            URLS["seerr"],
+            hass_client_no_auth,
+            encodes_payload=seerr_encodes_payload,
+        ),
         sonarr=FakeArr(
             upstream, URLS["sonarr"], "sonarr/test.json", hass_client_no_auth
         ),
@@ -217,10 +249,23 @@ async def test_registers_in_every_service(
     assert set(hub.last_webhook) == {SUBENTRY_IDS[s] for s in REGISTRABLE}
 
 
-def test_seerr_payload_is_seerr_default_encoded_once_more() -> None:
-    """jsonPayload is a JSON string holding JSON text, as Seerr's UI sends it."""
+def test_seerr_payload_is_seerr_default_in_both_forms() -> None:
+    """The template as text (current Seerr) or as a JSON string of it (older)."""
+    assert SEERR_TEMPLATE_TEXT == SEERR_DEFAULT_TEXT
+    assert SEERR_DEFAULT_TEXT.startswith('{\n  "notification_type": ')
+    assert json.loads(SEERR_DEFAULT_TEXT) == SEERR_DEFAULT_TEMPLATE
     assert SEERR_JSON_PAYLOAD.startswith('"{\\n  \\"notification_type\\": ')
     assert json.loads(json.loads(SEERR_JSON_PAYLOAD)) == SEERR_DEFAULT_TEMPLATE
+
+
+def test_fake_seerr_fills_the_template_as_seerr_does() -> None:
+    """Filled, Seerr's default template gives the captured payloads."""
+    assert seerr_fill(SEERR_DEFAULT_TEMPLATE, SEERR_TEST_NOTICE) == load_fixture(
+        "jellyseerr/test_notification.json"
+    )
+    assert seerr_fill(
+        SEERR_DEFAULT_TEMPLATE, SEERR_MEDIA_PENDING_NOTICE
+    ) == load_fixture("jellyseerr/media_pending.json")
 
 
 @pytest.mark.parametrize("consenting", [()])
@@ -500,6 +545,88 @@ async def test_missing_triggers_switched_on_without_test(
 # --- Seerr's single agent ------------------------------------------------------
 
 
+@SEERR_KINDS
+@pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
+async def test_seerr_notifications_arrive_after_registration(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fakes: Fakes,
+    upstream: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+    seerr_encodes_payload: bool,
+) -> None:
+    """The template is saved in the form this Seerr takes: its requests arrive.
+
+    An older Seerr fails the test with the template as text, so it is tested
+    and saved JSON-encoded.
+    """
+    await setup_hub(hass, mock_config_entry)
+
+    assert registration_calls(upstream, URLS["seerr"]) == [
+        ("GET", SEERR_WEBHOOK_PATH, None),
+        *seerr_tested_and_saved(hook("seerr"), encodes_payload=seerr_encodes_payload),
+    ]
+    assert fakes.seerr.template == SEERR_DEFAULT_TEMPLATE
+    assert await fakes.seerr.async_send(SEERR_MEDIA_PENDING_NOTICE) == HTTPStatus.OK
+    await settle(hass)
+    assert hass.states.get(MOVIE_SENSOR).state == "requested"
+    assert warnings(caplog) == []
+
+
+@SEERR_KINDS
+@pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
+async def test_seerr_reload_sends_nothing_and_warns_nothing(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fakes: Fakes,
+    upstream: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After a reload the agent is found current: read only, and it still sends."""
+    await setup_hub(hass, mock_config_entry)
+    upstream.mock_calls.clear()
+
+    assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await settle(hass)
+
+    assert registration_calls(upstream, URLS["seerr"]) == [
+        ("GET", SEERR_WEBHOOK_PATH, None)
+    ]
+    assert warnings(caplog) == []
+    assert await fakes.seerr.async_send(SEERR_MEDIA_PENDING_NOTICE) == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
+async def test_seerr_template_saved_in_the_older_form_is_repaired(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fakes: Fakes,
+    upstream: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A current Seerr given the JSON-encoded template (earlier versions) is fixed.
+
+    Saved that way, the template is encoded once too often and no notification
+    can be built; the agent is tested at its URL and saved as text.
+    """
+    fakes.seerr.set_agent(
+        enabled=True,
+        types=222,
+        webhook_url=hook("seerr"),
+        template=SEERR_JSON_PAYLOAD,
+    )
+    assert await fakes.seerr.async_send(SEERR_MEDIA_PENDING_NOTICE) is None
+
+    await setup_hub(hass, mock_config_entry)
+
+    assert registration_calls(upstream, URLS["seerr"]) == [
+        ("GET", SEERR_WEBHOOK_PATH, None),
+        *seerr_tested_and_saved(hook("seerr")),
+    ]
+    assert await fakes.seerr.async_send(SEERR_MEDIA_PENDING_NOTICE) == HTTPStatus.OK
+    assert warnings(caplog) == []
+
+
 @pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
 async def test_seerr_agent_of_someone_else_is_left_alone(
     hass: HomeAssistant,
@@ -551,16 +678,21 @@ async def test_seerr_agent_that_is_off_is_taken(
     )
 
 
+@SEERR_KINDS
 @pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
 @pytest.mark.parametrize("template", ['{"text": "{{subject}}"}', "not JSON"])
-async def test_seerr_changed_template_restored_without_test(
+async def test_seerr_changed_template_restored_after_test(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     fakes: Fakes,
     upstream: AiohttpClientMocker,
     template: str,
+    seerr_encodes_payload: bool,
 ) -> None:
-    """Our agent with another template is rewritten; extra types are kept."""
+    """Our agent with another template is tested at its URL and rewritten.
+
+    Only the test tells which form the template takes; extra types are kept.
+    """
     fakes.seerr.set_agent(
         enabled=True, types=4062, webhook_url=hook("seerr"), template=template
     )
@@ -568,7 +700,28 @@ async def test_seerr_changed_template_restored_without_test(
 
     assert registration_calls(upstream, URLS["seerr"]) == [
         ("GET", SEERR_WEBHOOK_PATH, None),
-        ("POST", SEERR_WEBHOOK_PATH, seerr_agent(hook("seerr"), types=4062)),
+        *seerr_tested_and_saved(
+            hook("seerr"), encodes_payload=seerr_encodes_payload, types=4062
+        ),
+    ]
+    assert fakes.seerr.template == SEERR_DEFAULT_TEMPLATE
+
+
+@pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
+async def test_seerr_changed_template_keeps_its_external_url(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fakes: Fakes,
+    upstream: AiohttpClientMocker,
+) -> None:
+    """The test that decides the form is sent to the agent's current URL first."""
+    external = hook("seerr", HA_EXTERNAL)
+    fakes.seerr.set_agent(enabled=True, types=222, webhook_url=external, template="{}")
+    await setup_hub(hass, mock_config_entry)
+
+    assert registration_calls(upstream, URLS["seerr"]) == [
+        ("GET", SEERR_WEBHOOK_PATH, None),
+        *seerr_tested_and_saved(external),
     ]
 
 
@@ -627,8 +780,50 @@ async def test_removed_service_loses_its_webhook(
     assert registration_calls(upstream, URLS["seerr"]) == [
         ("GET", SEERR_WEBHOOK_PATH, None),
         ("POST", SEERR_WEBHOOK_PATH, seerr_agent("", enabled=False)),
+        ("GET", SEERR_WEBHOOK_PATH, None),
     ]
     assert fakes.seerr.agent["enabled"] is False
+
+
+@SEERR_KINDS
+@pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
+async def test_seerr_agent_turned_off_keeps_a_template_it_can_send(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fakes: Fakes,
+    upstream: AiohttpClientMocker,
+    seerr_encodes_payload: bool,
+) -> None:
+    """Removed, the agent is off and its template saved in the form Seerr takes.
+
+    No test can be sent there: the template read back tells the form. Turned
+    on again in Seerr, the agent would send.
+    """
+    await setup_hub(hass, mock_config_entry)
+    upstream.mock_calls.clear()
+
+    hass.config_entries.async_remove_subentry(mock_config_entry, SUBENTRY_IDS["seerr"])
+    await settle(hass)
+
+    turned_off = [
+        ("POST", SEERR_WEBHOOK_PATH, seerr_agent("", enabled=False)),
+        ("GET", SEERR_WEBHOOK_PATH, None),
+    ]
+    if not seerr_encodes_payload:
+        turned_off.append(
+            (
+                "POST",
+                SEERR_WEBHOOK_PATH,
+                seerr_agent("", enabled=False, payload=SEERR_JSON_PAYLOAD),
+            )
+        )
+    assert registration_calls(upstream, URLS["seerr"]) == [
+        ("GET", SEERR_WEBHOOK_PATH, None),
+        *turned_off,
+    ]
+    assert fakes.seerr.agent["enabled"] is False
+    assert fakes.seerr.agent["options"]["webhookUrl"] == ""
+    assert fakes.seerr.template == SEERR_DEFAULT_TEMPLATE
 
 
 async def test_removed_hub_loses_its_webhooks(
@@ -815,6 +1010,83 @@ def sonarr_client(hass: HomeAssistant) -> SonarrClient:
     )
 
 
+def seerr_client(hass: HomeAssistant) -> SeerrClient:
+    """Return a Seerr client on the mocked session."""
+    return SeerrClient(async_get_clientsession(hass), URLS["seerr"], API_KEYS["seerr"])
+
+
+@SEERR_KINDS
+@pytest.mark.usefixtures("webhook_component")
+async def test_fake_seerr_cannot_send_a_template_in_the_other_form(
+    hass: HomeAssistant, fakes: Fakes, seerr_encodes_payload: bool
+) -> None:
+    """Accepted in the other server's form, the template never builds a payload.
+
+    The test route answers 500 without posting; a saved agent posts nothing.
+    """
+    other_form = (
+        SeerrPayloadEncoding.JSON_STRING
+        if seerr_encodes_payload
+        else SeerrPayloadEncoding.TEMPLATE_TEXT
+    )
+    settings = SeerrWebhookSettings(
+        enabled=True, types=222, webhook_url=hook("seerr"), template=SEERR_DEFAULT_TEXT
+    )
+    client = seerr_client(hass)
+
+    with pytest.raises(UnexpectedResponse, match="answered HTTP 500"):
+        await client.async_test_webhook_settings(settings, other_form)
+    await client.async_set_webhook_settings(settings, other_form)
+
+    assert fakes.seerr.tested_urls == []
+    assert fakes.seerr.agent["options"]["webhookUrl"] == hook("seerr")
+    assert await fakes.seerr.async_send(SEERR_MEDIA_PENDING_NOTICE) is None
+
+
+@pytest.mark.usefixtures("webhook_component")
+async def test_seerr_tries_both_forms_at_each_address(
+    hass: HomeAssistant, fakes: Fakes, upstream: AiohttpClientMocker
+) -> None:
+    """A test that did not arrive may be the form: the other is tried, then the next URL."""
+    fakes.seerr.reachable = set()
+    result = await async_register_webhook(
+        hass, seerr_client(hass), WEBHOOK_IDS["seerr"], HUB_NAME
+    )
+
+    assert result.outcome is Outcome.UNREACHABLE
+    tests = [
+        call[2]
+        for call in registration_calls(upstream, URLS["seerr"])
+        if call[1] == f"{SEERR_WEBHOOK_PATH}/test"
+    ]
+    external = hook("seerr", HA_EXTERNAL)
+    assert tests == [
+        seerr_agent(hook("seerr")),
+        seerr_agent(hook("seerr"), payload=SEERR_JSON_PAYLOAD),
+        seerr_agent(external),
+        seerr_agent(external, payload=SEERR_JSON_PAYLOAD),
+    ]
+    assert fakes.seerr.agent["enabled"] is False
+
+
+@pytest.mark.usefixtures("webhook_component")
+async def test_seerr_refused_key_is_not_tried_in_the_other_form(
+    hass: HomeAssistant, fakes: Fakes, upstream: AiohttpClientMocker
+) -> None:
+    """A refused API key fails at once: no second form, no second URL."""
+    fakes.seerr.fail_test_status = 403
+    result = await async_register_webhook(
+        hass, seerr_client(hass), WEBHOOK_IDS["seerr"], HUB_NAME
+    )
+
+    assert result.outcome is Outcome.FAILED
+    assert "refused (HTTP 403)" in result.detail
+    assert [call[:2] for call in registration_calls(upstream, URLS["seerr"])] == [
+        ("GET", SEERR_WEBHOOK_PATH),
+        ("POST", f"{SEERR_WEBHOOK_PATH}/test"),
+    ]
+
+
 @pytest.mark.usefixtures("webhook_component")
 async def test_service_being_added_gets_a_stand_in_handler(
     hass: HomeAssistant, fakes: Fakes
@@ -967,9 +1239,7 @@ async def test_seerr_agent_of_someone_else_is_not_removed(
     fakes.seerr.set_agent(
         enabled=True, types=222, webhook_url="http://n8n.lan/x", template="{}"
     )
-    client = SeerrClient(
-        async_get_clientsession(hass), URLS["seerr"], API_KEYS["seerr"]
-    )
+    client = seerr_client(hass)
 
     assert (
         await async_unregister_webhook(client, WEBHOOK_IDS["seerr"], HUB_NAME) is False
@@ -982,11 +1252,12 @@ async def test_seerr_agent_of_someone_else_is_not_removed(
 async def test_seerr_odd_settings(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """Missing options and a non-text payload read as empty; removal restores it."""
+    """Missing options and a non-text payload read as empty; removal restores it.
+
+    The payload read back stays unreadable, so the JSON-encoded form is sent last.
+    """
     url = f"{URLS['seerr']}{SEERR_WEBHOOK_PATH}"
-    client = SeerrClient(
-        async_get_clientsession(hass), URLS["seerr"], API_KEYS["seerr"]
-    )
+    client = seerr_client(hass)
     aioclient_mock.get(url, json={"enabled": True, "types": 222, "options": None})
     settings = await client.async_get_webhook_settings()
     assert (settings.webhook_url, settings.template) == ("", "")
@@ -1004,7 +1275,10 @@ async def test_seerr_odd_settings(
     assert (
         await async_unregister_webhook(client, WEBHOOK_IDS["seerr"], HUB_NAME) is True
     )
-    assert aioclient_mock.mock_calls[-1][2] == seerr_agent("", enabled=False)
+    assert [call[2] for call in aioclient_mock.mock_calls if call[0] == "POST"] == [
+        seerr_agent("", enabled=False),
+        seerr_agent("", enabled=False, payload=SEERR_JSON_PAYLOAD),
+    ]
 
 
 @pytest.mark.parametrize(("services", "consenting"), [(("sonarr",), ("sonarr",))])

@@ -5,7 +5,13 @@ Only for services whose user ticked "set up the webhook for me"
 the hub (`registration_name`; ``/api/v3/notification``, docs/protocols.md §2.3). Seerr's one
 webhook agent is pointed at Home Assistant with the payload template the parser
 reads (``/api/v1/settings/notifications/webhook``, docs/protocols.md §4.2), unless it is on and
-sends somewhere else: then it is left alone.
+sends somewhere else: then it is left alone. Current Seerr takes that template
+as text, older Seerr (and Overseerr, Jellyseerr) JSON-encoded once more, and
+either accepts the other form only to fail at every notification. So the
+template is tested as text first, then JSON-encoded, and saved in the form
+whose test event arrived; an agent that needs rewriting is tested even at its
+current URL. Turning the agent off, which no test can check, the template is
+read back to tell the form.
 
 Home Assistant's internal URL is tried first, then its external one. A URL is
 taken only when the service's own test call succeeds *and* its test event
@@ -25,13 +31,13 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 import asyncio
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
 import json
 import logging
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 from urllib.parse import urlsplit
 
 from aiohttp import hdrs, web
@@ -49,6 +55,7 @@ from .api import (
     NotFound,
     RadarrClient,
     SeerrClient,
+    SeerrPayloadEncoding,
     SeerrWebhookSettings,
     ServiceClient,
     ServiceError,
@@ -273,6 +280,10 @@ def _updated_arr_notification(
 class _Registrar(ABC):
     """Read, test, write and remove the registration in one service."""
 
+    # False when a write needs a test that arrived first, even at the current
+    # URL (Seerr: only the test tells which form of the template it takes).
+    writes_untested: ClassVar[bool] = True
+
     def __init__(self, webhook_id: str) -> None:
         self._path = webhook.async_generate_path(webhook_id)
 
@@ -298,8 +309,11 @@ class _Registrar(ABC):
         """Return True if the registration read sends every event we need."""
 
     @abstractmethod
-    async def async_test(self, url: str) -> None:
-        """Make the service send its test event to `url`; ServiceError if it fails."""
+    async def async_reaches(self, url: str, probe: _DeliveryProbe) -> bool:
+        """Return True if the service's test event sent to `url` arrived here.
+
+        InvalidAuth is raised; other failures of the test return False.
+        """
 
     @abstractmethod
     async def async_write(self, url: str) -> None:
@@ -353,9 +367,13 @@ class _ArrRegistrar(_Registrar):
             )
         )
 
-    async def async_test(self, url: str) -> None:
-        await self._client.async_test_notification(
-            arr_notification(self._events, url, self._hub_name)
+    async def async_reaches(self, url: str, probe: _DeliveryProbe) -> bool:
+        return await _async_test_arrived(
+            self._client.async_test_notification(
+                arr_notification(self._events, url, self._hub_name)
+            ),
+            url,
+            probe,
         )
 
     async def async_write(self, url: str) -> None:
@@ -385,12 +403,16 @@ class _ArrRegistrar(_Registrar):
 class _SeerrRegistrar(_Registrar):
     """Seerr's webhook agent (one per Seerr server)."""
 
+    writes_untested = False
+
     def __init__(self, client: SeerrClient, webhook_id: str) -> None:
         super().__init__(webhook_id)
         self._client = client
         self._settings = SeerrWebhookSettings(
             enabled=False, types=0, webhook_url="", template=""
         )
+        # The form of the template whose test event arrived, by URL.
+        self._encodings: dict[str, SeerrPayloadEncoding] = {}
 
     async def async_read(self) -> None:
         self._settings = await self._client.async_get_webhook_settings()
@@ -433,27 +455,47 @@ class _SeerrRegistrar(_Registrar):
             auth_header=settings.auth_header if ours else "",
         )
 
-    async def async_test(self, url: str) -> None:
-        await self._client.async_test_webhook_settings(self._wanted(url))
+    async def async_reaches(self, url: str, probe: _DeliveryProbe) -> bool:
+        wanted = self._wanted(url)
+        for encoding in SeerrPayloadEncoding:
+            if await _async_test_arrived(
+                self._client.async_test_webhook_settings(wanted, encoding),
+                url,
+                probe,
+            ):
+                self._encodings[url] = encoding
+                return True
+        return False
 
     async def async_write(self, url: str) -> None:
-        await self._client.async_set_webhook_settings(self._wanted(url))
+        # Only a URL whose test arrived is written (writes_untested is False).
+        await self._client.async_set_webhook_settings(
+            self._wanted(url), self._encodings[url]
+        )
 
     async def async_remove(self) -> bool:
         await self.async_read()
         settings = self._settings
         if not self._is_ours(settings.webhook_url):
             return False
-        # Seerr has no delete: turn the agent off and drop the secret URL.
-        await self._client.async_set_webhook_settings(
-            replace(
-                settings,
-                enabled=False,
-                webhook_url="",
-                template=settings.template or SEERR_TEMPLATE_TEXT,
-            )
+        # Seerr has no delete: turn the agent off and drop the secret URL. The
+        # template stays for the user, unless no Seerr could build it anyway.
+        template = settings.template
+        if not _is_json(template):
+            template = SEERR_TEMPLATE_TEXT
+        await self._client.async_set_webhook_settings_read_back(
+            replace(settings, enabled=False, webhook_url="", template=template)
         )
         return True
+
+
+def _is_json(text: str) -> bool:
+    """Return True if `text` is JSON text (Seerr's webhook routes check that)."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _registrar(
@@ -528,17 +570,17 @@ def _deliveries(
         stop()
 
 
-async def _async_reaches(
-    registrar: _Registrar, url: str, probe: _DeliveryProbe
+async def _async_test_arrived(
+    test: Awaitable[None], url: str, probe: _DeliveryProbe
 ) -> bool:
-    """Return True if the service's test event sent to `url` arrived here.
+    """Run a service's test call to `url`; return True if its event arrived here.
 
     The services answer their test call only after their post was answered,
     so the delivery has been counted by then.
     """
     before = probe.count
     try:
-        await registrar.async_test(url)
+        await test
     except InvalidAuth:
         raise
     except ServiceError as err:
@@ -627,12 +669,15 @@ async def async_check_webhook(
                 return PendingRegistration(
                     RegistrationResult(Outcome.UNCHANGED, current)
                 )
-            return PendingRegistration(
-                RegistrationResult(Outcome.READY, current), registrar
-            )
+            if registrar.writes_untested:
+                return PendingRegistration(
+                    RegistrationResult(Outcome.READY, current), registrar
+                )
+            # Tested at its current URL first, so that it keeps it.
+            urls = [current, *(url for url in urls if url != current)]
         with _deliveries(hass, webhook_id, subentry_id, local_only=local_only) as probe:
             for url in urls:
-                if await _async_reaches(registrar, url, probe):
+                if await registrar.async_reaches(url, probe):
                     return PendingRegistration(
                         RegistrationResult(Outcome.READY, url), registrar
                     )

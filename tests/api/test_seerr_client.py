@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+import json
 from typing import Any
 
 from aiohttp import ClientError, ClientSession
@@ -15,7 +16,9 @@ from custom_components.status_tracker.api import (
     NotFound,
     SeerrClient,
     SeerrMedia,
+    SeerrPayloadEncoding,
     SeerrRequest,
+    SeerrWebhookSettings,
     ServiceError,
     UnexpectedResponse,
 )
@@ -479,3 +482,79 @@ async def test_list_404_is_not_not_found(
     with pytest.raises(UnexpectedResponse) as exc_info:
         await client.async_get_requests_page(take=20, skip=0)
     assert not isinstance(exc_info.value, NotFound)
+
+
+# --- webhook agent -------------------------------------------------------------------
+
+WEBHOOK_SETTINGS_URL = f"{SEERR_URL}/api/v1/settings/notifications/webhook"
+TEMPLATE = '{"notification_type": "{{notification_type}}"}'
+AGENT = SeerrWebhookSettings(
+    enabled=True,
+    types=222,
+    webhook_url="http://ha.lan:8123/api/webhook/x",
+    template=TEMPLATE,
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "json_payload"),
+    [
+        (SeerrPayloadEncoding.TEMPLATE_TEXT, TEMPLATE),
+        (SeerrPayloadEncoding.JSON_STRING, json.dumps(TEMPLATE)),
+    ],
+)
+async def test_webhook_template_sent_in_either_form(
+    client: SeerrClient,
+    aioclient_mock: AiohttpClientMocker,
+    encoding: SeerrPayloadEncoding,
+    json_payload: str,
+) -> None:
+    """Current Seerr takes the template as text, an older one JSON-encoded."""
+    aioclient_mock.post(f"{WEBHOOK_SETTINGS_URL}/test", status=HTTPStatus.NO_CONTENT)
+
+    await client.async_test_webhook_settings(AGENT, encoding)
+
+    method, url, data = only_call(aioclient_mock)
+    assert (method, str(url)) == ("POST", f"{WEBHOOK_SETTINGS_URL}/test")
+    assert data == {
+        "enabled": True,
+        "embedPoster": True,
+        "types": 222,
+        "options": {
+            "webhookUrl": "http://ha.lan:8123/api/webhook/x",
+            "jsonPayload": json_payload,
+            "authHeader": "",
+            "supportVariables": False,
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("read_back", "json_payloads"),
+    [
+        # A current Seerr answers the text it was given.
+        (TEMPLATE, [TEMPLATE]),
+        # An older one stored the text as posted: GET answers it parsed.
+        (json.loads(TEMPLATE), [TEMPLATE, json.dumps(TEMPLATE)]),
+    ],
+)
+async def test_webhook_settings_saved_in_the_form_read_back(
+    client: SeerrClient,
+    aioclient_mock: AiohttpClientMocker,
+    read_back: Any,
+    json_payloads: list[str],
+) -> None:
+    """Saved as text; saved again JSON-encoded unless GET answers that text."""
+    aioclient_mock.post(WEBHOOK_SETTINGS_URL, json={})
+    aioclient_mock.get(
+        WEBHOOK_SETTINGS_URL,
+        json={"enabled": True, "types": 222, "options": {"jsonPayload": read_back}},
+    )
+
+    await client.async_set_webhook_settings_read_back(AGENT)
+
+    assert [
+        data["options"]["jsonPayload"]
+        for method, _, data, _ in aioclient_mock.mock_calls
+        if method == "POST"
+    ] == json_payloads

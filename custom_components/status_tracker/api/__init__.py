@@ -29,6 +29,7 @@ from .qbittorrent import QBittorrentClient, QBittorrentVersion
 from .seerr import (
     SeerrClient,
     SeerrMedia,
+    SeerrPayloadEncoding,
     SeerrRequest,
     SeerrStatus,
     SeerrWebhookSettings,
@@ -54,6 +55,7 @@ __all__ = [
     "RecentItemsPage",
     "SeerrClient",
     "SeerrMedia",
+    "SeerrPayloadEncoding",
     "SeerrRequest",
     "SeerrStatus",
     "SeerrWebhookSettings",

@@ -18,7 +18,10 @@ Facts (docs/protocols.md §4.2, seerr-team/seerr ``server/routes/request.ts``,
   path replaces the whole agent and ``POST .../webhook/test`` sends a
   TEST_NOTIFICATION with the posted settings, answering 204 when the target
   answered 2xx and 500 otherwise (``server/routes/settings/notifications.ts``).
-  Both POSTs expect ``jsonPayload`` JSON-encoded once more (docs/protocols.md §4.2).
+  Seerr 3.x since March 2026 takes ``jsonPayload`` as the template text;
+  Overseerr, Jellyseerr and earlier Seerr take it JSON-encoded once more. Either
+  route accepts the other form, but every notification then fails to build
+  (``SeerrPayloadEncoding``, docs/protocols.md §4.2).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import IntEnum
+from enum import Enum, IntEnum
 import json
 import logging
 from typing import Any, Final
@@ -143,13 +146,29 @@ class SeerrTitle:
     poster_url: str | None = None
 
 
+class SeerrPayloadEncoding(Enum):
+    """How a Seerr's webhook routes take the payload template (``jsonPayload``).
+
+    The routes check only that the value is JSON and store it; the agent decodes
+    what is stored twice when it builds a notification (docs/protocols.md §4.2).
+    Sent in the other server's form, the settings are accepted, but every
+    notification, the test one included, fails to build. The members are in the
+    order to try them: current Seerr first.
+    """
+
+    # Seerr 3.x since March 2026: the routes JSON-encode the text themselves.
+    TEMPLATE_TEXT = "template_text"
+    # Overseerr, Jellyseerr and earlier Seerr: the text JSON-encoded once more.
+    JSON_STRING = "json_string"
+
+
 @dataclass(frozen=True, slots=True)
 class SeerrWebhookSettings:
     """Seerr's webhook notification agent (it has exactly one).
 
-    `template` is the JSON payload template as text, as GET answers it; the
-    client encodes it once more when sending (``jsonPayload`` is a JSON string
-    literal whose content is JSON). `types` is the notification bitmask.
+    `template` is the JSON payload template as text, as GET answers it; how it
+    is sent depends on the server (SeerrPayloadEncoding). `types` is the
+    notification bitmask.
     """
 
     enabled: bool
@@ -201,21 +220,48 @@ class SeerrClient(ApiKeyClient):
                 auth_header=options.loose_str("authHeader") or "",
             )
 
-    async def async_set_webhook_settings(self, settings: SeerrWebhookSettings) -> None:
+    async def async_set_webhook_settings(
+        self, settings: SeerrWebhookSettings, encoding: SeerrPayloadEncoding
+    ) -> None:
         """Replace the webhook agent's settings (``POST .../webhook``)."""
         await self._async_request(
-            "POST", WEBHOOK_SETTINGS_PATH, json_body=_webhook_body(settings)
+            "POST", WEBHOOK_SETTINGS_PATH, json_body=_webhook_body(settings, encoding)
         )
 
-    async def async_test_webhook_settings(self, settings: SeerrWebhookSettings) -> None:
+    async def async_set_webhook_settings_read_back(
+        self, settings: SeerrWebhookSettings
+    ) -> None:
+        """Replace the agent's settings in the form this Seerr takes.
+
+        For settings no test can prove (an agent being turned off). Saved as
+        template text, GET answers that text again only on a Seerr that takes
+        that form; an older one stores the text as posted, and its GET answers
+        what the text parses to. Then they are saved JSON-encoded.
+        `settings.template` must be JSON text: both forms of the route refuse
+        anything else.
+        """
+        await self.async_set_webhook_settings(
+            settings, SeerrPayloadEncoding.TEMPLATE_TEXT
+        )
+        if (await self.async_get_webhook_settings()).template != settings.template:
+            await self.async_set_webhook_settings(
+                settings, SeerrPayloadEncoding.JSON_STRING
+            )
+
+    async def async_test_webhook_settings(
+        self, settings: SeerrWebhookSettings, encoding: SeerrPayloadEncoding
+    ) -> None:
         """Make Seerr send a TEST_NOTIFICATION with these settings, unsaved.
 
         The route needs a user: the API key provides one (Seerr's auth middleware
         loads user 1 for it, ``server/middleware/auth.ts``). It answers 204 once
-        the target accepted the post, else 500 (UnexpectedResponse here).
+        the target accepted the post, else 500 (UnexpectedResponse here), also
+        when the template was sent in the form this Seerr does not take.
         """
         await self._async_request(
-            "POST", f"{WEBHOOK_SETTINGS_PATH}/test", json_body=_webhook_body(settings)
+            "POST",
+            f"{WEBHOOK_SETTINGS_PATH}/test",
+            json_body=_webhook_body(settings, encoding),
         )
 
     # -- requests and media -----------------------------------------------------
@@ -402,20 +448,26 @@ class SeerrClient(ApiKeyClient):
         await self._async_request("DELETE", f"{MEDIA_PATH}/{media_id}", not_found=True)
 
 
-def _webhook_body(settings: SeerrWebhookSettings) -> dict[str, Any]:
-    """Return the body Seerr's webhook routes take.
+def _webhook_body(
+    settings: SeerrWebhookSettings, encoding: SeerrPayloadEncoding
+) -> dict[str, Any]:
+    """Return the body Seerr's webhook routes take, the template in `encoding`.
 
-    ``jsonPayload`` is the template text JSON-encoded once more: the route checks
-    it with one ``JSON.parse`` and the agent parses it twice when sending, so
-    plain template text would be accepted here and fail at every notification.
+    The agent parses what the route stored twice when sending: a current Seerr
+    JSON-encodes the posted text itself, an older one needs it done here.
     """
+    json_payload = (
+        settings.template
+        if encoding is SeerrPayloadEncoding.TEMPLATE_TEXT
+        else json.dumps(settings.template)
+    )
     return {
         "enabled": settings.enabled,
         "embedPoster": True,
         "types": settings.types,
         "options": {
             "webhookUrl": settings.webhook_url,
-            "jsonPayload": json.dumps(settings.template),
+            "jsonPayload": json_payload,
             "authHeader": settings.auth_header,
             "supportVariables": False,
         },
