@@ -8,6 +8,7 @@ from http import HTTPStatus
 import json
 import logging
 from pathlib import Path
+import threading
 from typing import Any
 from unittest.mock import patch
 
@@ -261,12 +262,27 @@ async def test_webhooks_that_arrive_together_are_written_together(
     journal = WebhookJournal(hass, journal_file(journal_dir))
     await journal.async_load(0)
     bodies = [{"n": n} for n in range(5)]
+    # The first write lasts until the other four have arrived (on a loaded
+    # machine a write can otherwise end before the next body comes).
+    burst_in = threading.Event()
+    real_append = WebhookJournal._append
+
+    def write(journal: WebhookJournal, lines: list[str]) -> None:
+        burst_in.wait(timeout=10)
+        real_append(journal, lines)
+
     with patch.object(
-        WebhookJournal, "_append", autospec=True, side_effect=WebhookJournal._append
+        WebhookJournal, "_append", autospec=True, side_effect=write
     ) as append:
-        numbers = await asyncio.gather(
-            *(journal.async_append("seerr_subentry", b, ARRIVED) for b in bodies)
-        )
+        appends = [
+            asyncio.ensure_future(journal.async_append("seerr_subentry", b, ARRIVED))
+            for b in bodies
+        ]
+        for _ in range(len(bodies)):
+            await asyncio.sleep(0)
+        assert append.call_count == 1
+        burst_in.set()
+        numbers = await asyncio.gather(*appends)
     assert numbers == [1, 2, 3, 4, 5]
     assert [len(call.args[1]) for call in append.call_args_list] == [1, 4]
     assert [line["body"] for line in journal_lines(journal_dir)] == bodies

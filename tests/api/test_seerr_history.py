@@ -518,29 +518,29 @@ async def test_one_title_call_per_title(
 
 
 @pytest.mark.parametrize(
-    ("max_calls", "calls", "told"),
+    ("max_titles", "calls", "told"),
     [
         # The list page is read but the show's title is not: nothing is certain.
-        (1, 1, set()),
-        # The show is told; the movie's title and the next page are left.
-        (2, 2, {202}),
-        (3, 3, {201, 202}),
+        # (The title budget is its own: the pages' does not limit it.)
+        (1, 2, {202}),
+        # Both titles are looked up; the next page is left (one page allowed).
+        (2, 3, {201, 202}),
     ],
 )
 async def test_budget_exhausted_is_incomplete(
     client: SeerrClient,
     aioclient_mock: AiohttpClientMocker,
-    max_calls: int,
+    max_titles: int,
     calls: int,
     told: set[int],
 ) -> None:
-    """Running out of calls before reaching `since` says the read is incomplete."""
+    """Running out of pages or titles before reaching `since` says the read is incomplete."""
     show, movie, _ = request_list()["results"]
     aioclient_mock.get(LIST_URL, params={"skip": "0"}, json=page([show, movie], 2))
     mock_titles(aioclient_mock)
 
     result = await client.async_history_since(
-        DAY_START, max_calls=max_calls, page_size=2
+        DAY_START, max_calls=1, page_size=2, max_titles=max_titles
     )
 
     assert not result.complete
@@ -643,6 +643,7 @@ async def test_errors_raise(
         {"since": DAY_START, "max_calls": 0},
         {"since": DAY_START, "page_size": 0},
         {"since": DAY_START, "page_size": True},
+        {"since": DAY_START, "max_titles": 0},
     ],
 )
 async def test_bad_arguments(

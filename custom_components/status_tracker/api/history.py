@@ -19,6 +19,9 @@ from ..core.observations import Observation
 # HTTP requests one reconciliation may make per service instance: the history
 # is read in pages (newest first), so a long outage costs a few pages.
 MAX_HISTORY_CALLS: Final = 8
+# Titles Seerr's history looks up per reading, besides its pages (a request
+# created while Home Assistant was down is named by one call each).
+MAX_TITLE_LOOKUPS: Final = 50
 
 
 @dataclass(frozen=True, slots=True)

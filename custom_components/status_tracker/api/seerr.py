@@ -38,7 +38,7 @@ from ..core.observations import MediaRef, MediaType, SeerrEvent, SeerrNotificati
 from ..parsers.fields import JsonObject, parse_digits
 from .client import ApiKeyClient, positive_id, read_answer
 from .errors import UnexpectedResponse
-from .history import MAX_HISTORY_CALLS, HistoryEvent, HistoryRead
+from .history import MAX_HISTORY_CALLS, MAX_TITLE_LOOKUPS, HistoryEvent, HistoryRead
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -330,6 +330,7 @@ class SeerrClient(ApiKeyClient):
         known_request_ids: Container[int] = (),
         max_calls: int = MAX_HISTORY_CALLS,
         page_size: int = 50,
+        max_titles: int = MAX_TITLE_LOOKUPS,
     ) -> HistoryRead:
         """Return the notifications Seerr's webhooks sent since `since`.
 
@@ -344,15 +345,16 @@ class SeerrClient(ApiKeyClient):
         A webhook names its title ("Example Movie (1999)") and poster; the list
         does not. Requests outside `known_request_ids` get them from
         ``GET /api/v1/movie|tv/{tmdbId}``, once per title and counted in
-        ``calls``; the tracker keeps the title of the requests it holds, so those
-        go untitled. Records Seerr answers without what a notification carries
+        ``calls`` but not against `max_calls` (which bounds the pages): a long
+        outage brings as many new titles as requests, up to `max_titles`; the
+        tracker keeps the title of the requests it holds, so those go untitled. Records Seerr answers without what a notification carries
         are skipped. Raise ValueError for a naive `since`, `max_calls` or
         `page_size` below 1; service errors raise like the other calls.
         """
         if since.tzinfo is None:
             raise ValueError("since must be an aware datetime")
-        if _below_one(max_calls) or _below_one(page_size):
-            raise ValueError("max_calls and page_size must be >= 1")
+        if _below_one(max_calls) or _below_one(page_size) or _below_one(max_titles):
+            raise ValueError("max_calls, page_size and max_titles must be >= 1")
         titles: dict[tuple[MediaType, int], SeerrTitle | None] = {}
         seen: set[int] = set()
         # Each request's events, most recently modified request first.
@@ -397,7 +399,7 @@ class SeerrClient(ApiKeyClient):
                 if events and record.id not in known_request_ids:
                     key = _title_key(record)
                     if key is not None and key not in titles:
-                        if calls >= max_calls:
+                        if len(titles) >= max_titles:
                             # This and the older requests stay unread.
                             complete = False
                             break
