@@ -139,7 +139,7 @@ def radarr_connection(url: str, hub_name: str = HUB_NAME) -> dict[str, Any]:
 
 
 def seerr_agent(
-    url: str, *, types: int = 222, enabled: bool = True, payload: str = ""
+    url: str, *, types: int = 4318, enabled: bool = True, payload: str = ""
 ) -> dict[str, Any]:
     """Return the body the integration posts to Seerr's webhook agent routes."""
     return {

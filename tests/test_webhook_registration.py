@@ -568,7 +568,7 @@ async def test_seerr_changed_template_restored_without_test(
 
     assert registration_calls(upstream, URLS["seerr"]) == [
         ("GET", SEERR_WEBHOOK_PATH, None),
-        ("POST", SEERR_WEBHOOK_PATH, seerr_agent(hook("seerr"), types=4062)),
+        ("POST", SEERR_WEBHOOK_PATH, seerr_agent(hook("seerr"), types=8158)),
     ]
 
 
@@ -592,6 +592,28 @@ async def test_seerr_changed_url_updated(
         ("GET", SEERR_WEBHOOK_PATH, None),
         ("POST", f"{SEERR_WEBHOOK_PATH}/test", seerr_agent(hook("seerr"))),
         ("POST", SEERR_WEBHOOK_PATH, seerr_agent(hook("seerr"))),
+    ]
+
+
+@pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
+async def test_seerr_agent_gains_watchlist_auto_requests(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fakes: Fakes,
+    upstream: AiohttpClientMocker,
+) -> None:
+    """Our agent of an older version (mask 222) also gets MEDIA_AUTO_REQUESTED (4096)."""
+    fakes.seerr.set_agent(
+        enabled=True,
+        types=222,
+        webhook_url=hook("seerr"),
+        template=json.dumps(SEERR_DEFAULT_TEMPLATE),
+    )
+    await setup_hub(hass, mock_config_entry)
+
+    assert registration_calls(upstream, URLS["seerr"]) == [
+        ("GET", SEERR_WEBHOOK_PATH, None),
+        ("POST", SEERR_WEBHOOK_PATH, seerr_agent(hook("seerr"), types=222 | 4096)),
     ]
 
 
@@ -1004,7 +1026,7 @@ async def test_seerr_odd_settings(
     assert (
         await async_unregister_webhook(client, WEBHOOK_IDS["seerr"], HUB_NAME) is True
     )
-    assert aioclient_mock.mock_calls[-1][2] == seerr_agent("", enabled=False)
+    assert aioclient_mock.mock_calls[-1][2] == seerr_agent("", enabled=False, types=222)
 
 
 @pytest.mark.parametrize(("services", "consenting"), [(("sonarr",), ("sonarr",))])
