@@ -147,7 +147,7 @@ def radarr_connection(url: str, hub_name: str = HUB_NAME) -> dict[str, Any]:
 def seerr_agent(
     url: str,
     *,
-    types: int = 222,
+    types: int = 4318,
     enabled: bool = True,
     payload: str = SEERR_TEMPLATE_TEXT,
 ) -> dict[str, Any]:
@@ -170,7 +170,7 @@ def seerr_agent(
 
 
 def seerr_tested_and_saved(
-    url: str, *, encodes_payload: bool = True, types: int = 222
+    url: str, *, encodes_payload: bool = True, types: int = 4318
 ) -> list[tuple[str, str, Any]]:
     """Return the calls that test and save Seerr's agent at `url`.
 

@@ -774,3 +774,217 @@ async def test_retry_is_for_administrators(
 
     assert len(aioclient_mock.mock_calls) == calls
     assert hass.states.get(MOVIE_SENSOR).state == "importing"
+
+
+# ------------------------------------------------- retry through Seerr (#2843)
+
+SEERR_REQUEST_URL = f"{URLS['seerr']}/api/v1/request/201"
+
+
+def seerr_request(status: int, **media: Any) -> dict[str, Any]:
+    """Return Seerr's GET /api/v1/request/201: Example Movie, never sent to Radarr.
+
+    `status` is the MediaRequestStatus (2 approved, 3 declined, 4 failed).
+    """
+    listed = load_fixture("jellyseerr/api_request_list.json")["results"]
+    body = next(request for request in listed if request["id"] == 201)
+    body["status"] = status
+    body["media"].update(
+        status=3,  # PROCESSING: approved, whether it reached Radarr or not
+        externalServiceId=None,
+        externalServiceSlug=None,
+        mediaAddedAt=None,
+        jellyfinMediaId=None,
+        serviceUrl=None,
+        **media,
+    )
+    return {k: v for k, v in body.items() if k not in ("profileName", "canRemove")}
+
+
+def seerr_calls(mock: AiohttpClientMocker) -> list[tuple[str, str, Any]]:
+    """Return (method, path, body) of the calls about request 201 made to Seerr."""
+    calls = []
+    for method, url, body, headers in mock.mock_calls:
+        if str(url).startswith(SEERR_REQUEST_URL):
+            assert headers["X-Api-Key"] == API_KEYS["seerr"]
+            assert API_KEYS["seerr"] not in str(url)
+            calls.append((method.upper(), url.path, body))
+    return calls
+
+
+async def stalled_approved_movie(
+    hass: HomeAssistant, post_webhook: PostWebhook, freezer: FrozenDateTimeFactory
+) -> None:
+    """Bring Example Movie to approved in Seerr, never added to Radarr: stalled."""
+    for step in movie_flow()[:2]:
+        await post_webhook(*step)
+    freezer.tick(timedelta(hours=2, minutes=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    state = hass.states.get(MOVIE_SENSOR)
+    assert (state.state, state.attributes["problem"]) == ("approved", "stalled")
+
+
+@pytest.mark.usefixtures("hub")
+async def test_retry_of_an_approval_radarr_never_got_asks_seerr(
+    hass: HomeAssistant,
+    post_webhook: PostWebhook,
+    jellyfin: FakeJellyfin,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Seerr sends the approved request to Radarr again; the stall is cleared."""
+    aioclient_mock.get(SEERR_REQUEST_URL, json=seerr_request(2))
+    aioclient_mock.post(f"{SEERR_REQUEST_URL}/retry", json=seerr_request(2))
+    await stalled_approved_movie(hass, post_webhook, freezer)
+    assert hass.states.get(MOVIE_SENSOR).attributes["problem_reason"] == (
+        "Approved more than 2 h ago and not added to Radarr: "
+        "Seerr may not have reached it; retry the request"
+    )
+
+    response = await call(hass, "retry_request", {"entity_id": MOVIE_SENSOR})
+
+    assert response == snapshot
+    (answer,) = response["requests"]
+    assert answer["seerr_retry"] == {
+        "service": "seerr",
+        "instance": "Seerr (seerr.local)",
+        "seerr_request_id": 201,
+    }
+    assert answer["search"] is None
+    assert answer["problems_cleared"] == ["stalled"]
+    # Read first (is it still approved, and this media's?), then retried.
+    assert seerr_calls(aioclient_mock) == [
+        ("GET", "/api/v1/request/201", None),
+        ("POST", "/api/v1/request/201/retry", None),
+    ]
+    assert not arr_commands(aioclient_mock, "radarr")
+    assert jellyfin.searches()[0]["SearchTerm"] == "Example Movie"
+    state = hass.states.get(MOVIE_SENSOR)
+    assert (state.state, state.attributes["problem"]) == ("approved", None)
+
+    # Radarr now adds the movie: the request moves on.
+    await post_webhook("radarr", load_fixture("radarr/movie_added.json"))
+    assert hass.states.get(MOVIE_SENSOR).state == "searching"
+
+
+@pytest.mark.usefixtures("hub")
+async def test_retry_refused_by_a_seerr_that_retries_failed_requests_only(
+    hass: HomeAssistant,
+    post_webhook: PostWebhook,
+    jellyfin: FakeJellyfin,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Seerr answering 409: a translated error says what to do; the stall stays."""
+    aioclient_mock.get(SEERR_REQUEST_URL, json=seerr_request(2))
+    aioclient_mock.post(
+        f"{SEERR_REQUEST_URL}/retry",
+        status=HTTPStatus.CONFLICT,
+        json={"status": 409, "message": "Only failed requests can be retried."},
+    )
+    await stalled_approved_movie(hass, post_webhook, freezer)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call(hass, "retry_request", {"entity_id": MOVIE_SENSOR})
+
+    assert err.value.translation_key == "seerr_retry_refused"
+    assert str(err.value) == (
+        "Seerr (seerr.local) refused to send Example Movie to Sonarr or Radarr "
+        "again: this Seerr version retries only failed requests. Delete the "
+        "request in Seerr and request it again"
+    )
+    assert hass.states.get(MOVIE_SENSOR).attributes["problem"] == "stalled"
+
+
+@pytest.mark.parametrize(
+    ("seerr_status", "status_name"), [(1, "pending"), (3, "declined"), (5, "completed")]
+)
+@pytest.mark.usefixtures("hub")
+async def test_retry_leaves_a_request_seerr_no_longer_has_approved(
+    hass: HomeAssistant,
+    post_webhook: PostWebhook,
+    jellyfin: FakeJellyfin,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    seerr_status: int,
+    status_name: str,
+) -> None:
+    """Declined meanwhile in Seerr: nothing is retried (older Seerrs would approve)."""
+    aioclient_mock.get(SEERR_REQUEST_URL, json=seerr_request(seerr_status))
+    await stalled_approved_movie(hass, post_webhook, freezer)
+
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "retry_request", {"entity_id": MOVIE_SENSOR})
+
+    assert err.value.translation_key == "seerr_request_not_approved"
+    assert str(err.value) == (
+        f"In Seerr, the request for Example Movie is {status_name}, not approved, "
+        "so there is nothing to send to Sonarr or Radarr again"
+    )
+    assert seerr_calls(aioclient_mock) == [("GET", "/api/v1/request/201", None)]
+    assert hass.states.get(MOVIE_SENSOR).attributes["problem"] == "stalled"
+
+
+@pytest.mark.parametrize(
+    "seerr_answer",
+    [
+        pytest.param({"status": HTTPStatus.NOT_FOUND}, id="deleted_in_seerr"),
+        pytest.param({"json": seerr_request(2, tmdbId=100001)}, id="another_media"),
+    ],
+)
+@pytest.mark.usefixtures("hub")
+async def test_retry_of_a_request_seerr_does_not_have(
+    hass: HomeAssistant,
+    post_webhook: PostWebhook,
+    jellyfin: FakeJellyfin,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    seerr_answer: dict[str, Any],
+) -> None:
+    """Gone from Seerr, or its id now another title's: nothing is retried."""
+    aioclient_mock.get(SEERR_REQUEST_URL, **seerr_answer)
+    await stalled_approved_movie(hass, post_webhook, freezer)
+
+    with pytest.raises(ServiceValidationError) as err:
+        await call(hass, "retry_request", {"entity_id": MOVIE_SENSOR})
+
+    assert err.value.translation_key == "not_in_seerr"
+    assert str(err.value) == (
+        "No Seerr server of the hub has the request for Example Movie, "
+        "so it cannot be sent to Sonarr or Radarr again"
+    )
+    assert [method for method, _, _ in seerr_calls(aioclient_mock)] == ["GET"]
+
+
+@pytest.mark.parametrize("failing", ["GET", "POST"])
+@pytest.mark.usefixtures("hub")
+async def test_retry_seerr_failure_is_reported_without_the_key(
+    hass: HomeAssistant,
+    post_webhook: PostWebhook,
+    jellyfin: FakeJellyfin,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    failing: str,
+) -> None:
+    """Seerr answering 500: the action fails naming Seerr; the stall stays."""
+    error = HTTPStatus.INTERNAL_SERVER_ERROR
+    if failing == "GET":
+        aioclient_mock.get(SEERR_REQUEST_URL, status=error)
+    else:
+        aioclient_mock.get(SEERR_REQUEST_URL, json=seerr_request(2))
+    aioclient_mock.post(f"{SEERR_REQUEST_URL}/retry", status=error)
+    await stalled_approved_movie(hass, post_webhook, freezer)
+
+    with pytest.raises(HomeAssistantError) as err:
+        await call(hass, "retry_request", {"entity_id": MOVIE_SENSOR})
+
+    assert err.value.translation_key == "service_failed"
+    path = "/api/v1/request/201" + ("/retry" if failing == "POST" else "")
+    assert str(err.value) == (
+        "Seerr (seerr.local) did not answer: Seerr at seerr.local:5055: "
+        f"{failing} {path} answered HTTP 500"
+    )
+    assert API_KEYS["seerr"] not in str(err.value)
+    assert hass.states.get(MOVIE_SENSOR).attributes["problem"] == "stalled"

@@ -701,7 +701,7 @@ async def test_seerr_changed_template_restored_after_test(
     assert registration_calls(upstream, URLS["seerr"]) == [
         ("GET", SEERR_WEBHOOK_PATH, None),
         *seerr_tested_and_saved(
-            hook("seerr"), encodes_payload=seerr_encodes_payload, types=4062
+            hook("seerr"), encodes_payload=seerr_encodes_payload, types=8158
         ),
     ]
     assert fakes.seerr.template == SEERR_DEFAULT_TEMPLATE
@@ -745,6 +745,29 @@ async def test_seerr_changed_url_updated(
         ("GET", SEERR_WEBHOOK_PATH, None),
         ("POST", f"{SEERR_WEBHOOK_PATH}/test", seerr_agent(hook("seerr"))),
         ("POST", SEERR_WEBHOOK_PATH, seerr_agent(hook("seerr"))),
+    ]
+
+
+@pytest.mark.parametrize(("services", "consenting"), [(("seerr",), ("seerr",))])
+async def test_seerr_agent_gains_watchlist_auto_requests(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    fakes: Fakes,
+    upstream: AiohttpClientMocker,
+) -> None:
+    """Our agent of an older version (mask 222) also gets MEDIA_AUTO_REQUESTED (4096)."""
+    fakes.seerr.set_agent(
+        enabled=True,
+        types=222,
+        webhook_url=hook("seerr"),
+        template=json.dumps(SEERR_DEFAULT_TEMPLATE),
+    )
+    await setup_hub(hass, mock_config_entry)
+
+    # Rewritten, it is tested first (the test decides the payload's form).
+    assert registration_calls(upstream, URLS["seerr"]) == [
+        ("GET", SEERR_WEBHOOK_PATH, None),
+        *seerr_tested_and_saved(hook("seerr"), types=222 | 4096),
     ]
 
 
@@ -1276,8 +1299,8 @@ async def test_seerr_odd_settings(
         await async_unregister_webhook(client, WEBHOOK_IDS["seerr"], HUB_NAME) is True
     )
     assert [call[2] for call in aioclient_mock.mock_calls if call[0] == "POST"] == [
-        seerr_agent("", enabled=False),
-        seerr_agent("", enabled=False, payload=SEERR_JSON_PAYLOAD),
+        seerr_agent("", enabled=False, types=222),
+        seerr_agent("", enabled=False, types=222, payload=SEERR_JSON_PAYLOAD),
     ]
 
 

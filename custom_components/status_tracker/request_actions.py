@@ -13,7 +13,17 @@ from typing import Any
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
-from .api import JellyfinClient, RadarrClient, ServiceError, SonarrClient
+from .api import (
+    Conflict,
+    JellyfinClient,
+    NotFound,
+    RadarrClient,
+    SeerrClient,
+    SeerrRequest,
+    ServiceError,
+    SonarrClient,
+)
+from .api.seerr import SeerrRequestStatus
 from .clients import ServiceInstance
 from .const import DOMAIN, ServiceType
 from .core.deletion_log import ServiceOutcome
@@ -121,7 +131,11 @@ async def async_verify(runtime: HubRuntime, request_id: str) -> dict[str, Any]:
 
 
 async def async_retry(runtime: HubRuntime, request_id: str) -> dict[str, Any]:
-    """Check Jellyfin, then ask Sonarr/Radarr to search what is still missing."""
+    """Check Jellyfin, then get what is still missing going again.
+
+    Sonarr/Radarr search for it; a Seerr request that never reached them is
+    handed to them again by Seerr.
+    """
     request = get_request(runtime, request_id)
     state_before = request.state
     available_before = _available_units(request)
@@ -134,10 +148,14 @@ async def async_retry(runtime: HubRuntime, request_id: str) -> dict[str, Any]:
         "state_before": str(state_before),
         "newly_available": newly_available,
         "search": None,
+        "seerr_retry": None,
         "problems_cleared": [],
     }
     if request.state not in (Stage.AVAILABLE, Outcome.DELETED):
-        answer["search"] = await _async_search(runtime, request)
+        if (seerr_id := _stuck_in_seerr(request)) is not None:
+            answer["seerr_retry"] = await _async_seerr_retry(runtime, request, seerr_id)
+        else:
+            answer["search"] = await _async_search(runtime, request)
         cleared, update = runtime.tracker.clear_problems(request.id)
         runtime.publish(update)
         answer["problems_cleared"] = [str(kind) for kind in cleared]
@@ -188,6 +206,92 @@ async def _async_search(runtime: HubRuntime, request: Request) -> dict[str, Any]
     except ServiceError as err:
         raise UpstreamFailure(instance, err) from err
     return _search_view(instance, command, [label for label, _ in missing])
+
+
+def _stuck_in_seerr(request: Request) -> int | None:
+    """Return the Seerr request id of a request approved but never added to an *arr.
+
+    Seerr does not hand such a request to Sonarr/Radarr again by itself
+    (seerr-team/seerr#2843, docs/protocols.md §4.3). None for other requests.
+    """
+    if request.state != Stage.APPROVED or request.arr_instance is not None:
+        return None
+    return request.seerr_request_id
+
+
+async def _async_seerr_retry(
+    runtime: HubRuntime, request: Request, seerr_id: int
+) -> dict[str, Any]:
+    """Have Seerr hand the request to Sonarr/Radarr again.
+
+    The request is read first, in each Seerr of the hub: only the one whose
+    request is this media's is asked, and only while that request is approved
+    (or failed). Older Seerrs retry whatever the status, which would approve
+    again a request declined meanwhile.
+    """
+    for instance in runtime.instances_of(ServiceType.SEERR):
+        if not isinstance(client := instance.client, SeerrClient):
+            continue  # pragma: no cover - a Seerr instance has its client
+        try:
+            found = await client.async_get_request(seerr_id)
+        except NotFound:
+            continue
+        except ServiceError as err:
+            raise UpstreamFailure(instance, err) from err
+        if not _is_request_of(found, request):
+            continue
+        if found.status not in (SeerrRequestStatus.APPROVED, SeerrRequestStatus.FAILED):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="seerr_request_not_approved",
+                translation_placeholders={
+                    "title": request.title,
+                    "status": _seerr_status_name(found.status),
+                },
+            )
+        try:
+            await client.async_retry_request(seerr_id)
+        except Conflict as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="seerr_retry_refused",
+                translation_placeholders={
+                    "title": request.title,
+                    "instance": instance.title,
+                },
+            ) from err
+        except ServiceError as err:
+            raise UpstreamFailure(instance, err) from err
+        return {
+            "service": str(instance.service),
+            "instance": instance.title,
+            "seerr_request_id": seerr_id,
+        }
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="not_in_seerr",
+        translation_placeholders={"title": request.title},
+    )
+
+
+def _is_request_of(found: SeerrRequest, request: Request) -> bool:
+    """Return True when a Seerr request is about the tracked request's media.
+
+    Two Seerr servers number their requests alike.
+    """
+    media = found.media
+    return (
+        media is not None
+        and found.media_type == str(request.media_type)
+        and (request.tmdb_id is None or media.tmdb_id == request.tmdb_id)
+    )
+
+
+def _seerr_status_name(status: int | None) -> str:
+    """Return "pending", "declined", "completed"... for a MediaRequestStatus."""
+    if status is None or status not in SeerrRequestStatus:
+        return "unknown"
+    return SeerrRequestStatus(status).name.lower()
 
 
 def _available_units(request: Request) -> set[str]:

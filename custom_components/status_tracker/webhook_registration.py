@@ -84,8 +84,9 @@ def registration_name(hub_name: str) -> str:
 
 
 # Seerr notification bits of media requests: PENDING 2, APPROVED 4, AVAILABLE 8,
-# FAILED 16, DECLINED 64, AUTO_APPROVED 128. Test notifications are implied.
-SEERR_MEDIA_TYPES: Final = 222
+# FAILED 16, DECLINED 64, AUTO_APPROVED 128, AUTO_REQUESTED 4096 (watchlist
+# auto-requests). Test notifications are implied.
+SEERR_MEDIA_TYPES: Final = 4318
 # Seerr's default payload template (server/lib/settings/index.ts), the body the
 # Seerr parser reads: every value a string, the {{...}} objects null if absent.
 SEERR_TEMPLATE: Final[dict[str, Any]] = {

@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from custom_components.status_tracker.api import (
     CannotConnect,
+    Conflict,
     InvalidAuth,
     NotFound,
     SeerrClient,
@@ -345,6 +346,72 @@ async def test_requests_page_refuses_bad_arguments(
     assert aioclient_mock.call_count == 0
 
 
+# --- retry ---------------------------------------------------------------------------
+
+
+async def test_retry_request(
+    client: SeerrClient, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """POST /api/v1/request/{id}/retry, without a body, answers the request (200)."""
+    aioclient_mock.post(f"{SEERR_URL}/api/v1/request/201/retry", json=MOVIE_REQUEST)
+
+    assert await client.async_retry_request(201) == MOVIE_201
+
+    method, url, data = only_call(aioclient_mock)
+    assert method == "POST"
+    assert str(url) == f"{SEERR_URL}/api/v1/request/201/retry"
+    assert data is None
+
+
+async def test_retry_refused_for_a_request_that_has_not_failed(
+    client: SeerrClient, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Seerrs that retry failed requests only answer 409: Conflict."""
+    aioclient_mock.post(
+        f"{SEERR_URL}/api/v1/request/201/retry",
+        status=HTTPStatus.CONFLICT,
+        json={"status": 409, "message": "Only failed requests can be retried."},
+    )
+    with pytest.raises(Conflict) as exc_info:
+        await client.async_retry_request(201)
+    assert str(exc_info.value) == (
+        "Seerr at seerr.lan:5055: POST /api/v1/request/201/retry answered HTTP 409"
+    )
+
+
+async def test_retry_unknown_request(
+    client: SeerrClient, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Seerr answers 404 {"message": "Request not found."}: NotFound."""
+    aioclient_mock.post(
+        f"{SEERR_URL}/api/v1/request/999/retry",
+        status=HTTPStatus.NOT_FOUND,
+        json={"status": 404, "message": "Request not found."},
+    )
+    with pytest.raises(NotFound, match="POST /api/v1/request/999/retry"):
+        await client.async_retry_request(999)
+
+
+@pytest.mark.parametrize("body", [{"status": 2}, [MOVIE_REQUEST], "OK"])
+async def test_retry_unexpected_answer(
+    client: SeerrClient, aioclient_mock: AiohttpClientMocker, body: Any
+) -> None:
+    """An answer that is not a request is an unexpected response."""
+    aioclient_mock.post(f"{SEERR_URL}/api/v1/request/201/retry", json=body)
+    with pytest.raises(UnexpectedResponse, match="did not answer a request"):
+        await client.async_retry_request(201)
+
+
+async def test_conflict_only_where_asked_for(
+    client: SeerrClient, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A 409 to a call that does not expect one stays an unexpected response."""
+    aioclient_mock.delete(f"{SEERR_URL}/api/v1/request/201", status=HTTPStatus.CONFLICT)
+    with pytest.raises(UnexpectedResponse) as exc_info:
+        await client.async_delete_request(201)
+    assert not isinstance(exc_info.value, Conflict)
+
+
 # --- deletes ---------------------------------------------------------------------------
 
 
@@ -419,6 +486,8 @@ async def test_ids_checked(
         await client.async_get_request(bad_id)
     with pytest.raises(ValueError, match="media_id"):
         await client.async_delete_media(bad_id)
+    with pytest.raises(ValueError, match="request_id"):
+        await client.async_retry_request(bad_id)
     assert aioclient_mock.call_count == 0
 
 
@@ -452,6 +521,11 @@ async def test_ids_checked(
         ),
         ("delete", "/api/v1/request/201", lambda c: c.async_delete_request(201)),
         ("delete", "/api/v1/media/101", lambda c: c.async_delete_media(101)),
+        (
+            "post",
+            "/api/v1/request/201/retry",
+            lambda c: c.async_retry_request(201),
+        ),
     ],
 )
 async def test_errors_mapped(

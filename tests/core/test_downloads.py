@@ -13,11 +13,13 @@ from custom_components.status_tracker.core.lifecycle import (
 )
 from custom_components.status_tracker.core.model import ProblemKind, Stage
 from custom_components.status_tracker.core.observations import (
+    ArrMediaAdded,
     DownloadClientUnreachable,
     TorrentSnapshot,
     TorrentState,
 )
 from custom_components.status_tracker.core.tracker import ProblemChange
+from custom_components.status_tracker.parsers import parse_webhook
 from tests.flows import MOVIE_HASH, SHOW_HASH, load_fixture, movie_flow, tv_flow
 
 from .harness import NOW, Harness
@@ -266,8 +268,18 @@ def test_requests_ended_otherwise_ignore_the_client() -> None:
     assert not [e for e in request.timeline if e.kind == "downloaded"]
 
 
+NOT_IN_RADARR = (
+    "Approved more than 2 h ago and not added to Radarr: "
+    "Seerr may not have reached it; retry the request"
+)
+
+
 def test_stalled_raised_after_threshold_and_cleared_by_progress() -> None:
-    """Approved for 2 h without a grab is stalled; the grab clears it."""
+    """Approved for 2 h without a grab is stalled; the grab clears it.
+
+    Radarr never added the movie: Seerr may have approved it while Radarr was
+    down and will not send it again (seerr-team/seerr#2843).
+    """
     harness = Harness()
     harness.play(movie_flow()[:2])
     request = harness.only()
@@ -276,9 +288,7 @@ def test_stalled_raised_after_threshold_and_cleared_by_progress() -> None:
     harness.now = NOW + timedelta(hours=2)
     update = harness.tracker.downloads.check_stalled(THRESHOLDS)
     assert update.problem_changes == [
-        ProblemChange(
-            request.id, ProblemKind.STALLED, "No progress for 2 h while approved"
-        )
+        ProblemChange(request.id, ProblemKind.STALLED, NOT_IN_RADARR)
     ]
     assert not harness.tracker.downloads.check_stalled(THRESHOLDS)  # raised once
 
@@ -286,6 +296,33 @@ def test_stalled_raised_after_threshold_and_cleared_by_progress() -> None:
     grab = harness.post(*movie_flow()[3])
     assert ProblemChange(request.id, ProblemKind.STALLED, None) in grab.problem_changes
     assert ProblemKind.STALLED not in request.problems
+
+
+def test_stalled_approved_show_names_sonarr() -> None:
+    """A show Seerr approved that Sonarr never added points at Sonarr."""
+    harness = Harness()
+    harness.play(tv_flow()[:2])
+    harness.now = NOW + timedelta(hours=3)
+    harness.tracker.downloads.check_stalled(THRESHOLDS)
+    assert harness.only().problems[ProblemKind.STALLED].reason == (
+        "Approved more than 2 h ago and not added to Sonarr: "
+        "Seerr may not have reached it; retry the request"
+    )
+
+
+def test_stalled_approved_movie_radarr_has_keeps_the_plain_reason() -> None:
+    """Radarr has the movie (the presence check linked it): Seerr reached it."""
+    harness = Harness()
+    harness.play(movie_flow()[:2])
+    movie = parse_webhook("radarr", load_fixture("radarr/movie_added.json"), CLIENT)
+    assert isinstance(movie, ArrMediaAdded)
+    harness.tracker.library.sync_arr_item("radarr", CLIENT, movie.media)
+    assert harness.only().state == Stage.APPROVED
+    harness.now = NOW + timedelta(hours=3)
+    harness.tracker.downloads.check_stalled(THRESHOLDS)
+    assert harness.only().problems[ProblemKind.STALLED].reason == (
+        "No progress for 2 h while approved"
+    )
 
 
 def test_download_without_progress_stalls_and_a_tick_clears_it() -> None:

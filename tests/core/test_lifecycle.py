@@ -33,6 +33,7 @@ from custom_components.status_tracker.core.observations import (
     SeriesEpisodes,
 )
 from custom_components.status_tracker.core.tracker import (
+    ProblemChange,
     StageChange,
     Touched,
     TrackerUpdate,
@@ -467,6 +468,109 @@ def test_failed_but_grabbed_is_not_failed(failed_first: bool) -> None:
     assert request.state == Stage.GRABBED
     assert request.failed_at is not None
     assert not request.finished
+
+
+def _declined_after_auto_approval(*, declined_first: bool) -> Harness:
+    """Play Seerr 3.4 declining an auto-approved movie Radarr grabbed.
+
+    seerr-team/seerr#3347: Seerr's Radarr scan declines the request, in either
+    order with Radarr's grab.
+    """
+    harness = Harness()
+    declined = ("seerr", load_fixture("jellyseerr/media_declined.json"))
+    grab = ("radarr", load_fixture("radarr/grab.json"))
+    harness.play(
+        [
+            ("seerr", load_fixture("jellyseerr/media_auto_approved.json")),
+            ("radarr", load_fixture("radarr/movie_added.json")),
+            *([declined, grab] if declined_first else [grab, declined]),
+        ]
+    )
+    return harness
+
+
+@pytest.mark.parametrize("declined_first", [True, False])
+def test_declined_but_grabbed_goes_on_with_a_problem(declined_first: bool) -> None:
+    """Radarr's grab wins over Seerr's decline; the contradiction is a problem."""
+    harness = _declined_after_auto_approval(declined_first=declined_first)
+
+    request = harness.only()
+    assert request.state == Stage.GRABBED
+    assert not request.finished
+    assert request in list(harness.tracker.active())
+    assert [(e.kind, e.source) for e in request.timeline if e.kind == "declined"] == [
+        ("declined", "seerr")
+    ]
+    assert request.problems[ProblemKind.DECLINED_BUT_GRABBED].reason == (
+        "Seerr says declined, but Radarr has grabbed it"
+    )
+    raised = [c for u in harness.updates for c in u.problem_changes]
+    assert raised == [
+        ProblemChange(
+            request.id,
+            ProblemKind.DECLINED_BUT_GRABBED,
+            "Seerr says declined, but Radarr has grabbed it",
+        )
+    ]
+
+
+def test_declined_but_imported_says_imported() -> None:
+    """Once Radarr imports the movie, the problem says so; it stays until the end."""
+    harness = _declined_after_auto_approval(declined_first=False)
+    harness.post("radarr", load_fixture("radarr/download.json"))
+
+    request = harness.only()
+    assert request.state == Stage.IMPORTING
+    assert request.problems[ProblemKind.DECLINED_BUT_GRABBED].reason == (
+        "Seerr says declined, but Radarr has imported it"
+    )
+
+
+def test_declined_but_grabbed_show_names_sonarr() -> None:
+    """The same for a show: Sonarr's season-pack grab wins over the decline."""
+    harness = Harness()
+    harness.play(
+        [
+            ("seerr", load_fixture("jellyseerr/media_auto_approved_tv.json")),
+            ("sonarr", load_fixture("sonarr/grab.json")),
+            ("seerr", load_fixture("jellyseerr/media_declined_tv.json")),
+        ]
+    )
+
+    request = harness.only()
+    assert request.state == Stage.GRABBED
+    assert request.problems[ProblemKind.DECLINED_BUT_GRABBED].reason == (
+        "Seerr says declined, but Sonarr has grabbed it"
+    )
+
+
+def test_declined_before_any_grab_ends_without_a_problem() -> None:
+    """Added to Radarr but nothing grabbed: the decline ends the request."""
+    harness = Harness()
+    harness.play(
+        [
+            ("seerr", load_fixture("jellyseerr/media_auto_approved.json")),
+            ("radarr", load_fixture("radarr/movie_added.json")),
+            ("seerr", load_fixture("jellyseerr/media_declined.json")),
+        ]
+    )
+
+    request = harness.only()
+    assert request.state == Outcome.DECLINED
+    assert request.finished
+    assert not request.problems
+
+
+def test_retry_does_not_clear_a_decline_contradiction() -> None:
+    """Only evidence ends the contradiction; clearing problems leaves it."""
+    harness = _declined_after_auto_approval(declined_first=False)
+    request = harness.only()
+
+    cleared, update = harness.tracker.clear_problems(request.id)
+
+    assert cleared == []
+    assert not update.problem_changes
+    assert ProblemKind.DECLINED_BUT_GRABBED in request.problems
 
 
 @pytest.mark.parametrize("declined_first", [True, False])

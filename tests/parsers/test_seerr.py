@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.status_tracker.core.observations import (
     Ignored,
+    MediaRef,
     MediaType,
     SeerrEvent,
     SeerrNotification,
@@ -51,6 +52,7 @@ def test_every_fixture_is_covered() -> None:
     expected = {f"{name}.json" for name in MEDIA_FIXTURES}
     expected |= {f"{name}_tv.json" for name in MEDIA_FIXTURES}
     expected |= set(IGNORED_FIXTURES)
+    expected.add("media_auto_requested.json")
     assert set(webhook_fixture_names("jellyseerr", "notification_type")) == expected
 
 
@@ -110,7 +112,6 @@ def test_ignored_fixtures(
         ("TEST_NOTIFICATION", "test"),
         ("ISSUE_COMMENT", "issue"),
         ("ISSUE_RESOLVED", "issue"),
-        ("MEDIA_AUTO_REQUESTED", "auto-request"),
         ("SOMETHING_NEW", "unknown"),
     ],
 )
@@ -126,6 +127,76 @@ def test_non_media_types_are_ignored_without_reading_media(
     assert isinstance(result, Ignored)
     assert (result.source, result.event_type) == ("seerr", notification_type)
     assert reason_part in result.reason
+
+
+def test_watchlist_auto_request(load_fixture: LoadFixture) -> None:
+    """Seerr 3.x MEDIA_AUTO_REQUESTED is a request notification like the others."""
+    result = _notification(load_fixture("jellyseerr/media_auto_requested.json"))
+
+    assert result == SeerrNotification(
+        event=SeerrEvent.AUTO_REQUESTED,
+        media=MediaRef(
+            media_type=MediaType.MOVIE,
+            title="Example Anime Movie",
+            year=2020,
+            tmdb_id=378064,
+            poster_url=(
+                "https://image.tmdb.org/t/p/w600_and_h900_bestv2/"
+                "example-anime-movie-poster.jpg"
+            ),
+        ),
+        request_id=204,
+        requested_by="alice",
+    )
+
+
+def test_watchlist_auto_request_of_a_4k_show(load_fixture: LoadFixture) -> None:
+    """The event text of a 4K show's auto-request marks it 4K; seasons are read."""
+    body = load_fixture("jellyseerr/media_auto_requested.json")
+    body["event"] = "4K Series Request Automatically Submitted"
+    body["subject"] = "Example Show (2008)"
+    body["media"].update(media_type="tv", tmdbId="1396", tvdbId="81189")
+    body["extra"] = [{"name": "Requested Seasons", "value": "1, 2"}]
+
+    result = _notification(body)
+
+    assert result.event is SeerrEvent.AUTO_REQUESTED
+    assert (result.media.media_type, result.media.tvdb_id) == (MediaType.TV, 81189)
+    assert result.seasons == (1, 2)
+    assert result.is_4k is True
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("requestedBy_settings_discordId", "", id="before_3.3_empty"),
+        pytest.param(
+            "requestedBy_settings_discordId", "123456789012345678", id="before_3.3"
+        ),
+        pytest.param("requestedBy_settings_discordIds", "", id="since_3.3_empty"),
+        pytest.param(
+            "requestedBy_settings_discordIds",
+            "123456789012345678,223456789012345678",
+            id="since_3.3_default_template",
+        ),
+        pytest.param(
+            "requestedBy_settings_discordIds",
+            ["123456789012345678", "223456789012345678"],
+            id="since_3.3_list",
+        ),
+    ],
+)
+def test_requester_discord_field_in_either_form(
+    load_fixture: LoadFixture, field: str, value: object
+) -> None:
+    """Seerr 3.3 renamed the requester's Discord id to a list: both forms parse."""
+    body = load_fixture("jellyseerr/media_auto_requested.json")
+    del body["request"]["requestedBy_settings_discordIds"]
+    body["request"][field] = value
+
+    result = _notification(body)
+
+    assert (result.request_id, result.requested_by) == (204, "alice")
 
 
 def test_keys_on_notification_type_not_event_text(load_fixture: LoadFixture) -> None:

@@ -19,6 +19,7 @@ from .client import DEFAULT_TIMEOUT, ServiceClient, normalize_url
 from .errors import (
     Banned,
     CannotConnect,
+    Conflict,
     InvalidAuth,
     NotFound,
     ServiceError,
@@ -45,6 +46,7 @@ __all__ = [
     "ArrSystemStatus",
     "Banned",
     "CannotConnect",
+    "Conflict",
     "InvalidAuth",
     "JellyfinClient",
     "JellyfinSystemInfo",

@@ -13,7 +13,7 @@ import aiohttp
 
 from ..parsers.errors import InvalidPayload
 from ..parsers.fields import JsonObject
-from .errors import CannotConnect, InvalidAuth, NotFound, UnexpectedResponse
+from .errors import CannotConnect, Conflict, InvalidAuth, NotFound, UnexpectedResponse
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -95,11 +95,14 @@ class ServiceClient:
         params: Mapping[str, str] | None = None,
         json_body: Any = None,
         not_found: bool = False,
+        conflict: bool = False,
     ) -> bytes:
         """Send a request below the base URL and return the body of a 2xx answer.
 
         With `not_found` an HTTP 404 raises NotFound: set it on calls that name
-        one object (by id), where 404 means that object does not exist.
+        one object (by id), where 404 means that object does not exist. With
+        `conflict` an HTTP 409 raises Conflict: set it on calls that change one
+        object, where 409 means its state does not allow the change.
         """
         headers = {"Accept": "application/json", **self._auth_headers()}
         _LOGGER.debug("%s %s %s%s", self.service_name, method, self._host, path)
@@ -125,6 +128,8 @@ class ServiceClient:
             )
         if status == 404 and not_found:
             raise NotFound(self._describe(method, path, "answered HTTP 404"))
+        if status == 409 and conflict:
+            raise Conflict(self._describe(method, path, "answered HTTP 409"))
         if not 200 <= status < 300:
             raise UnexpectedResponse(
                 self._describe(method, path, f"answered HTTP {status}")

@@ -40,3 +40,12 @@ class NotFound(UnexpectedResponse):
     "not found" rather than "failed". Other calls keep raising UnexpectedResponse
     for 404, which there rather means a wrong base path.
     """
+
+
+class Conflict(UnexpectedResponse):
+    """The service answered HTTP 409: the object is not in a state that allows the call.
+
+    Raised only by calls that change one object by id, where 409 means the
+    service refuses the change for that object's current state (Seerr's
+    retry of a request that has not failed, docs/protocols.md §4.3).
+    """

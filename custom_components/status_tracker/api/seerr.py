@@ -6,6 +6,10 @@ Facts (docs/protocols.md §4.2, seerr-team/seerr ``server/routes/request.ts``,
   are eager relations, ``requestedBy``/``modifiedBy`` are loaded) or 404.
 - ``DELETE /api/v1/request/{id}`` and ``DELETE /api/v1/media/{id}`` answer 204,
   or 404 when the row does not exist. Deleting a media row removes its requests.
+- ``POST /api/v1/request/{id}/retry`` (MANAGE_REQUESTS) sets the request APPROVED,
+  which hands it to Radarr/Sonarr again, and answers it (200); 404 when it does
+  not exist, 409 from Seerrs that retry failed requests only (docs/protocols.md
+  §4.3).
 - ``GET /api/v1/request?take=&skip=&sort=added&filter=all`` answers ``{"pageInfo":
   {"pages", "pageSize", "results", "page"}, "results": [MediaRequest]}``.
   ``sort=modified`` orders by ``updatedAt``; ``sortDirection`` is ``desc`` unless
@@ -429,6 +433,24 @@ class SeerrClient(ApiKeyClient):
         answer = await self._async_get_json(path, {"language": TITLE_LANGUAGE})
         with read_answer(answer, "title details") as data:
             return parse_title(data, media_type)
+
+    async def async_retry_request(self, request_id: int) -> SeerrRequest:
+        """Hand a request to Radarr/Sonarr again; return it as Seerr answers.
+
+        NotFound if Seerr does not know the request; Conflict when this Seerr
+        retries only failed requests and this one has not failed.
+        """
+        positive_id(request_id, "request_id")
+        path = f"{REQUEST_PATH}/{request_id}/retry"
+        body = await self._async_request("POST", path, not_found=True, conflict=True)
+        request = _parse_request(
+            JsonObject.loose(self._decode_json(body, "POST", path))
+        )
+        if request is None:
+            raise UnexpectedResponse(
+                self._describe("POST", path, "did not answer a request")
+            )
+        return request
 
     async def async_delete_request(self, request_id: int) -> None:
         """Delete a request (``DELETE /api/v1/request/{id}``); NotFound if unknown.

@@ -17,6 +17,7 @@ import logging
 from typing import Any, Final
 from uuid import uuid4
 
+from .contradictions import declined_but_grabbed
 from .correlation import (
     CorrelationIndex,
     IndexKey,
@@ -571,6 +572,7 @@ class RequestBook(ABC):
             if stalled and (request.last_progress_at or "") >= stalled.since:
                 # Something moved after the request was found stalled.
                 self.clear_problem(request, ProblemKind.STALLED)
+            self._check_contradictions(request, when)
             if current in FINISHED_STATES:
                 request.finished_at = request.finished_at or at
             else:
@@ -638,6 +640,14 @@ class RequestBook(ABC):
             return False
         self._problem_changes.append(ProblemChange(request.id, kind, None))
         return True
+
+    def _check_contradictions(self, request: Request, when: datetime) -> None:
+        """Raise or clear the problems of evidence that contradicts itself."""
+        reason = declined_but_grabbed(request)
+        if reason is None:
+            self.clear_problem(request, ProblemKind.DECLINED_BUT_GRABBED)
+        else:
+            self.set_problem(request, ProblemKind.DECLINED_BUT_GRABBED, reason, when)
 
     def _track_finished(self, request: Request) -> None:
         """Keep the active and recently finished id sets in step with a request."""

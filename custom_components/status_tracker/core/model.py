@@ -80,6 +80,13 @@ class ProblemKind(StrEnum):
     DOWNLOAD_ERROR = "download_error"
     NEEDS_LINK = "needs_link"
     IMPORT_BLOCKED = "import_blocked"
+    # Seerr declined the request, but the *arr grabbed or imported it anyway.
+    DECLINED_BUT_GRABBED = "declined_but_grabbed"
+
+
+# Problems that follow from the evidence alone: raised and cleared whenever the
+# request is derived again, so a retry does not clear them.
+EVIDENCE_PROBLEMS: Final = frozenset({ProblemKind.DECLINED_BUT_GRABBED})
 
 
 class TimelineKind(StrEnum):

@@ -83,6 +83,10 @@ class SeerrEvent(StrEnum):
     DECLINED = "MEDIA_DECLINED"
     FAILED = "MEDIA_FAILED"
     AVAILABLE = "MEDIA_AVAILABLE"
+    # Seerr made the request itself from a user's watchlist. It comes with the
+    # MEDIA_PENDING or MEDIA_AUTO_APPROVED of the same request, which says
+    # whether it waits for approval (docs/protocols.md §4.3).
+    AUTO_REQUESTED = "MEDIA_AUTO_REQUESTED"
 
 
 @dataclass(frozen=True, slots=True)

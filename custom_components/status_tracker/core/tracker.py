@@ -30,7 +30,7 @@ from .book import (
     new_request_id,
 )
 from .deletion_log import ServiceResult
-from .model import ProblemKind
+from .model import EVIDENCE_PROBLEMS, ProblemKind
 from .observations import (
     ArrFileDeleted,
     ArrGrab,
@@ -187,9 +187,12 @@ class Tracker(RequestBook):
         return self.settle(touched, self._now())
 
     def clear_problems(self, request_id: str) -> tuple[list[str], TrackerUpdate]:
-        """Clear every problem of a request (retry); return their kinds."""
+        """Clear the problems a retry can fix; return their kinds.
+
+        Problems of contradicting evidence stay: only new evidence ends them.
+        """
         request = self._requests[request_id]
-        cleared = list(request.problems)
+        cleared = [kind for kind in request.problems if kind not in EVIDENCE_PROBLEMS]
         for kind in cleared:
             self.clear_problem(request, ProblemKind(kind))
         touched = Touched()

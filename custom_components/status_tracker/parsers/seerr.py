@@ -4,6 +4,10 @@ The body is Seerr's default JSON template after substitution: every value is a
 string ("" when absent, ids as "603"), and `media` / `request` are null when the
 notification has no such entity. Only `notification_type` decides what a payload
 means; the human `event` text differs between versions ("Series" vs "TV").
+Fields the tracker does not use are not read, so the requester's Discord field,
+renamed in Seerr 3.3 (`requestedBy_settings_discordId` became the list
+`requestedBy_settings_discordIds`, docs/protocols.md §4.3), may come in either
+form.
 """
 
 from __future__ import annotations
@@ -31,9 +35,9 @@ _EVENTS: Final = {event.value: event for event in SeerrEvent}
 def parse_seerr(body: object) -> SeerrNotification | Ignored:
     """Turn a Seerr webhook body into a SeerrNotification, or Ignored.
 
-    Media request events (MEDIA_PENDING ... MEDIA_AVAILABLE) become notifications;
-    TEST_NOTIFICATION, ISSUE_*, MEDIA_AUTO_REQUESTED and unknown types are ignored.
-    Raises InvalidPayload for a malformed body.
+    Media request events (MEDIA_PENDING ... MEDIA_AVAILABLE, MEDIA_AUTO_REQUESTED)
+    become notifications; TEST_NOTIFICATION, ISSUE_* and unknown types are
+    ignored. Raises InvalidPayload for a malformed body.
     """
     root = JsonObject.root(body)
     notification_type = root.require_nonempty_str("notification_type")
@@ -62,8 +66,6 @@ def _ignore_reason(notification_type: str) -> str:
         return "test notification"
     if notification_type.startswith("ISSUE_"):
         return "issue notifications are not tracked"
-    if notification_type == "MEDIA_AUTO_REQUESTED":
-        return "auto-requests are tracked through their request events"
     return "unknown Seerr notification type"
 
 

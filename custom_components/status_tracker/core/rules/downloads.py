@@ -18,6 +18,7 @@ from ..model import REMOVED_STATE, Download, ProblemKind, Request, Stage, Timeli
 from ..observations import (
     TORRENT_ERROR_STATES,
     DownloadClientUnreachable,
+    MediaType,
     TorrentSnapshot,
     TorrentState,
 )
@@ -66,7 +67,7 @@ class DownloadRules:
             quiet = now - datetime.fromisoformat(since) if since else timedelta(0)
             stalled = limit is not None and quiet >= limit
             if stalled and limit is not None:
-                reason = f"No progress for {duration_text(limit)} while {request.state}"
+                reason = _stalled_reason(request, limit)
                 if self._book.set_problem(request, ProblemKind.STALLED, reason, now):
                     touched.add(request)
             elif not stalled and self._book.clear_problem(request, ProblemKind.STALLED):
@@ -219,6 +220,26 @@ class DownloadRules:
             or (old.state in TORRENT_ERROR_STATES)
             != (new.state in TORRENT_ERROR_STATES)
         )
+
+
+def _stalled_reason(request: Request, limit: timedelta) -> str:
+    """Say what a stalled request waits for, and what may get it moving.
+
+    A Seerr request approved while Sonarr/Radarr was down stays approved in
+    Seerr and is never handed over again (seerr-team/seerr#2843): without an
+    *arr item, Seerr's retry is the cure (docs/protocols.md §4.3).
+    """
+    if (
+        request.state == Stage.APPROVED
+        and request.origin == "seerr"
+        and request.arr_instance is None
+    ):
+        arr = "Radarr" if request.media_type is MediaType.MOVIE else "Sonarr"
+        return (
+            f"Approved more than {duration_text(limit)} ago and not added to {arr}: "
+            "Seerr may not have reached it; retry the request"
+        )
+    return f"No progress for {duration_text(limit)} while {request.state}"
 
 
 def _download_of(torrent: TorrentState, client: str) -> Download:

@@ -1,4 +1,12 @@
-"""Seerr notifications: a request is asked for, approved, declined, available."""
+"""Seerr notifications: a request is asked for, approved, declined, available.
+
+A watchlist auto-request (MEDIA_AUTO_REQUESTED) is a request being asked for,
+like MEDIA_PENDING. It is never taken as an approval: its event text is the
+same whether the request waits or was approved, and its media status is read
+before the hand-over to the *arr (PENDING either way for new media) or set by
+another request of the media. Seerr sends it with the request's MEDIA_PENDING
+or MEDIA_AUTO_APPROVED, which says which (docs/protocols.md §4.3).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +25,12 @@ _SEERR_TIMELINE: Final = {
     SeerrEvent.DECLINED: TimelineKind.DECLINED,
     SeerrEvent.FAILED: TimelineKind.FAILED,
     SeerrEvent.AVAILABLE: TimelineKind.SEERR_AVAILABLE,
+    SeerrEvent.AUTO_REQUESTED: TimelineKind.REQUESTED,
+}
+# What the timeline says about how Seerr did it.
+_SEERR_DETAIL: Final = {
+    SeerrEvent.AUTO_APPROVED: "automatically",
+    SeerrEvent.AUTO_REQUESTED: "from a watchlist",
 }
 
 
@@ -62,7 +76,7 @@ class SeerrRules:
             kind=_SEERR_TIMELINE[obs.event],
             source="seerr",
             at=at,
-            detail="automatically" if obs.event is SeerrEvent.AUTO_APPROVED else None,
+            detail=_SEERR_DETAIL.get(obs.event),
         ):
             return
         request.seerr_request_id = request.seerr_request_id or obs.request_id
@@ -74,7 +88,7 @@ class SeerrRules:
         request.poster_url = obs.media.poster_url or request.poster_url
         fill_media(request, obs.media)
         match obs.event:
-            case SeerrEvent.PENDING:
+            case SeerrEvent.PENDING | SeerrEvent.AUTO_REQUESTED:
                 request.requested_at = request.requested_at or at
             case SeerrEvent.APPROVED | SeerrEvent.AUTO_APPROVED:
                 request.requested_at = request.requested_at or at
