@@ -60,8 +60,11 @@ class PresenceChecks:
         counts only when Jellyfin has it playable under the same provider ids.
         """
         runtime = self._runtime
+        # A request a history reading creates gets its later facts from the
+        # same reading, dated as they happened: look only at what is left.
+        await runtime.histories_read.wait()
         request = runtime.tracker.get(request_id)
-        if request is None:
+        if request is None or request.finished or request.has_progress_evidence:
             return
         try:
             if request.media_type is MediaType.MOVIE:

@@ -134,6 +134,7 @@ class Reconciliation:
         if self._task is not None and not self._task.done():
             return
         runtime = self._runtime
+        runtime.histories_read.clear()
         self._task = runtime.entry.async_create_background_task(
             runtime.hass, self._async_run(), "Status Tracker reconciliation"
         )
@@ -148,6 +149,12 @@ class Reconciliation:
             self._retry = None
 
     async def _async_run(self) -> None:
+        try:
+            await self._async_read_wanted()
+        finally:
+            self._runtime.histories_read.set()
+
+    async def _async_read_wanted(self) -> None:
         runtime = self._runtime
         # The journal first: it holds what came before the kill, in order.
         await runtime.journal_replayed.wait()

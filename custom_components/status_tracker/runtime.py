@@ -118,6 +118,10 @@ class HubRuntime:
         # Set once they are: a webhook arriving meanwhile waits, so the
         # tracker sees every service's webhooks in the order they came.
         self.journal_replayed = asyncio.Event()
+        # Set while no history is being read (reconciliation.py; the start's
+        # reading comes first): what a reading is about to apply is not
+        # looked up elsewhere meanwhile.
+        self.histories_read = asyncio.Event()
         self.coordinators: dict[str, ServiceCoordinator] = {
             instance.subentry_id: self._coordinator(instance)
             for instance in self.instances.values()

@@ -305,7 +305,7 @@ def facts_of(view: dict[str, Any], seerr_url: str) -> dict[str, Any]:
             )
             for t in view["timeline"]
         ),
-        "times": [t["at"] for t in view["timeline"]],
+        "times": [(t["at"], t["kind"], t["source"]) for t in view["timeline"]],
     }
 
 
@@ -468,9 +468,11 @@ def test_nothing_lost(
     earliest = outcome.started_at - timedelta(seconds=1)
     latest = outcome.finished_at + timedelta(seconds=1)
     for request_id, held in outcome.facts.items():
-        for at in held["times"]:
+        for at, kind, source in held["times"]:
             assert earliest <= datetime.fromisoformat(at) <= latest, (
                 request_id,
                 at,
+                kind,
+                source,
                 context,
             )
