@@ -752,8 +752,11 @@ def _targets(instances: Iterable[ServiceInstance], hub_name: str) -> list[_Targe
 
 async def _async_keep_one(
     hass: HomeAssistant, target: _Target, local_only: bool, warned: set[str]
-) -> None:
-    """Bring one registration up to date; warn once while it keeps failing."""
+) -> bool:
+    """Bring one registration up to date; warn once while it keeps failing.
+
+    Return True when the service now sends its events to the hub.
+    """
     try:
         result = await async_register_webhook(
             hass,
@@ -765,7 +768,7 @@ async def _async_keep_one(
         )
     except Exception:
         _LOGGER.exception("Unexpected error setting up the webhook in %s", target.title)
-        return
+        return False
     if result.ok:
         warned.discard(target.subentry_id)
         if result.outcome is Outcome.REGISTERED and result.url:
@@ -774,7 +777,7 @@ async def _async_keep_one(
                 target.title,
                 display_url(result.url),
             )
-        return
+        return True
     level = logging.DEBUG if target.subentry_id in warned else logging.WARNING
     warned.add(target.subentry_id)
     _LOGGER.log(
@@ -784,6 +787,7 @@ async def _async_keep_one(
         target.title,
         result.detail,
     )
+    return False
 
 
 @callback
@@ -836,22 +840,11 @@ async def async_take_seerr_webhook(
     Return True when Seerr now sends its events here (an agent sending
     elsewhere is left alone, as always).
     """
-    (target,) = _targets([instance], entry.title) or (None,)
-    if target is None:
+    targets = _targets([instance], entry.title)
+    if not targets:
         return False
-    try:
-        result = await async_register_webhook(
-            hass,
-            target.client,
-            target.webhook_id,
-            target.hub_name,
-            subentry_id=target.subentry_id,
-            local_only=entry.runtime_data.options.webhook_local_only,
-        )
-    except Exception:
-        _LOGGER.exception("Unexpected error setting up the webhook in %s", target.title)
-        return False
-    return result.ok
+    local_only = entry.runtime_data.options.webhook_local_only
+    return await _async_keep_one(hass, targets[0], local_only, set())
 
 
 async def _async_remove_one(target: _Target) -> None:
