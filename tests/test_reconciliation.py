@@ -443,6 +443,24 @@ async def test_too_much_history_is_read_in_part_and_said(
     assert "more history" in caplog.text
 
 
+async def approved_then_stopped(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    post_webhook: PostWebhook,
+    freezer: FrozenDateTimeFactory,
+    bodies: list[dict[str, Any]],
+) -> None:
+    """First start, Seerr's request and approval at 12:00, then a stop."""
+    freezer.move_to(FIRST_START)
+    await start(hass, entry)
+    freezer.move_to(REQUESTED)
+    for body in bodies:
+        assert (await post_webhook("seerr", body)).status == HTTPStatus.OK
+    await hass.async_block_till_done(wait_background_tasks=True)
+    freezer.move_to(STOPPED)
+    await stop(hass, entry)
+
+
 @pytest.fixture
 def radarr_movies(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
     """Radarr's movies, as its TMDB look-up answers (none until a test adds one).
@@ -484,15 +502,16 @@ async def test_an_addition_before_any_grab_is_read_from_the_arr(
     The request was approved; Radarr added the movie while Home Assistant was
     down and has not grabbed it yet. The movie's `added` time says when.
     """
-    freezer.move_to(FIRST_START)
-    await start(hass, mock_config_entry)
-    freezer.move_to(REQUESTED)
-    for name in ("media_pending", "media_approved"):
-        response = await post_webhook("seerr", load_fixture(f"jellyseerr/{name}.json"))
-        assert response.status == HTTPStatus.OK
-    await hass.async_block_till_done(wait_background_tasks=True)
-    freezer.move_to(STOPPED)
-    await stop(hass, mock_config_entry)
+    await approved_then_stopped(
+        hass,
+        mock_config_entry,
+        post_webhook,
+        freezer,
+        [
+            load_fixture(f"jellyseerr/{name}.json")
+            for name in ("media_pending", "media_approved")
+        ],
+    )
     movie = load_fixture("radarr/api_history.json")["records"][1]["movie"]
     radarr_movies.append({**movie, "added": added})
 
@@ -547,17 +566,13 @@ async def test_an_addition_the_arr_cannot_tell_is_left(
     calls: int,
 ) -> None:
     """A failed or impossible look-up changes nothing; the reading still counts."""
-    freezer.move_to(FIRST_START)
-    await start(hass, mock_config_entry)
-    freezer.move_to(REQUESTED)
-    for name in ("media_pending_tv", "media_approved_tv"):
-        body = load_fixture(f"jellyseerr/{name}.json")
+    bodies = [
+        load_fixture(f"jellyseerr/{name}.json")
+        for name in ("media_pending_tv", "media_approved_tv")
+    ]
+    for body in bodies:
         body["media"]["tvdbId"] = tvdb_id
-        response = await post_webhook("seerr", body)
-        assert response.status == HTTPStatus.OK
-    await hass.async_block_till_done(wait_background_tasks=True)
-    freezer.move_to(STOPPED)
-    await stop(hass, mock_config_entry)
+    await approved_then_stopped(hass, mock_config_entry, post_webhook, freezer, bodies)
     sonarr_series_answer[0] = answer
 
     freezer.move_to(BACK_UP)

@@ -43,7 +43,7 @@ from .api.history import HistoryEvent, HistoryRead
 from .clients import ServiceInstance
 from .const import ServiceType
 from .coordinator import QBittorrentCoordinator, ServiceCoordinator
-from .core.model import Request, Stage
+from .core.model import Request
 from .core.observations import (
     ArrGrab,
     ArrImport,
@@ -249,9 +249,8 @@ class Reconciliation:
         waiting = [
             (request, media_id)
             for request in runtime.tracker.active()
-            if request.state == Stage.APPROVED
+            if request.awaiting_arr
             and request.media_type is media_type
-            and request.arr_id is None
             and (media_id := _lookup_id(client, request)) is not None
         ][:MAX_ADDITION_LOOKUPS]
         calls = recovered = 0

@@ -214,9 +214,7 @@ def _stuck_in_seerr(request: Request) -> int | None:
     Seerr does not hand such a request to Sonarr/Radarr again by itself
     (seerr-team/seerr#2843, docs/protocols.md §4.3). None for other requests.
     """
-    if request.state != Stage.APPROVED or request.arr_instance is not None:
-        return None
-    return request.seerr_request_id
+    return request.seerr_request_id if request.awaiting_arr else None
 
 
 async def _async_seerr_retry(

@@ -351,9 +351,10 @@ class SeerrClient(ApiKeyClient):
         ``GET /api/v1/movie|tv/{tmdbId}``, once per title and counted in
         ``calls`` but not against `max_calls` (which bounds the pages): a long
         outage brings as many new titles as requests, up to `max_titles`; the
-        tracker keeps the title of the requests it holds, so those go untitled. Records Seerr answers without what a notification carries
-        are skipped. Raise ValueError for a naive `since`, `max_calls` or
-        `page_size` below 1; service errors raise like the other calls.
+        tracker keeps the title of the requests it holds, so those go untitled.
+        Records Seerr answers without what a notification carries are skipped.
+        Raise ValueError for a naive `since`, or `max_calls`, `page_size` or
+        `max_titles` below 1; service errors raise like the other calls.
         """
         if since.tzinfo is None:
             raise ValueError("since must be an aware datetime")

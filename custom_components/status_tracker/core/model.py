@@ -392,6 +392,16 @@ class Request:
         return self.seen_key_cache
 
     @property
+    def awaiting_arr(self) -> bool:
+        """Return True while approved and not yet added to Sonarr/Radarr.
+
+        Seerr hands an approved request over once; one approved while the *arr
+        was down stays here (docs/protocols.md §4.3), and an addition whose
+        webhook was lost leaves it here too (reconciliation.py looks it up).
+        """
+        return self.state == Stage.APPROVED and self.arr_instance is None
+
+    @property
     def finished(self) -> bool:
         """Return True when the request reached `available` or an outcome."""
         return self.state in FINISHED_STATES

@@ -229,11 +229,7 @@ def _stalled_reason(request: Request, limit: timedelta) -> str:
     Seerr and is never handed over again (seerr-team/seerr#2843): without an
     *arr item, Seerr's retry is the cure (docs/protocols.md §4.3).
     """
-    if (
-        request.state == Stage.APPROVED
-        and request.origin == "seerr"
-        and request.arr_instance is None
-    ):
+    if request.awaiting_arr and request.origin == "seerr":
         arr = "Radarr" if request.media_type is MediaType.MOVIE else "Sonarr"
         return (
             f"Approved more than {duration_text(limit)} ago and not added to {arr}: "
